@@ -70,12 +70,8 @@ class Settings:
             expected = type(getattr(self, name))
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 changes[name] = float(value)
-            elif not isinstance(value, expected) or (
-                expected is int and isinstance(value, bool)
-            ):
-                raise ConfigError(
-                    f"setting {name!r} must be {expected.__name__}, got {value!r}"
-                )
+            elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise ConfigError(f"setting {name!r} must be {expected.__name__}, got {value!r}")
         return replace(self, **changes)
 
     @staticmethod

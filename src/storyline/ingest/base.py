@@ -1,0 +1,93 @@
+"""What every reader shares: the Reader record and the constructor of Article records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from storyline.config import Settings
+from storyline.errors import EmptyInputError, InputError
+from storyline.ingest.language import detect_language
+from storyline.ingest.normalize import article_id, clean_line, clean_text
+from storyline.model import Article
+
+#: a reader yields articles, or an InputError for an entry it had to skip
+ReadResult = Article | InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """One source format: which files it claims and how it turns bytes into articles."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[Path, bytes, Settings], Iterator[ReadResult]]
+
+
+def build_article(
+    path: Path,
+    text: str,
+    settings: Settings,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    published: date | None = None,
+    language: str | None = None,
+    entry: int | None = None,
+) -> Article:
+    """Normalise ``text`` and metadata into an Article; too little text is an EmptyInputError."""
+    where = str(path) if entry is None else f"{path}#{entry}"
+    body = clean_text(text)
+    if len(body) < settings.min_text_chars:
+        empty = "empty file" if entry is None else "entry has no text"
+        reason = (
+            empty if not body else f"only {len(body)} characters of text (setting min_text_chars)"
+        )
+        raise EmptyInputError(where, reason)
+    return Article(
+        id=article_id(body),
+        text=body,
+        title=clean_line(title),
+        source=clean_line(source) or default_source(path),
+        url=clean_line(url),
+        published=published,
+        language=_primary_language(language) or detect_language(body),
+        path=str(path),
+        entry=entry,
+    )
+
+
+def _primary_language(tag: str | None) -> str | None:
+    """The primary subtag of a language tag, lower case ("en-GB" -> "en")."""
+    value = clean_line(tag)
+    if not value:
+        return None
+    return value.replace("_", "-").split("-")[0].lower() or None
+
+
+def default_source(path: Path) -> str | None:
+    """The outlet when the file names none: its parent folder's name."""
+    parent = path.resolve().parent.name
+    return parent or None
+
+
+def parse_date(value: object) -> date | None:
+    """A date from an ISO string (date or datetime); None when it is not one."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,65 @@
+"""The built-in readers, and finding the files of a set of paths."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from storyline.errors import InputError, NotFoundError
+from storyline.ingest import feed, html, jsonl, text
+from storyline.ingest.base import Reader
+
+READERS: tuple[Reader, ...] = (text.READER, html.READER, feed.READER, jsonl.READER)
+
+
+def reader_for(path: Path) -> Reader | None:
+    """The reader that claims ``path`` by its suffix, or None for other files."""
+    suffix = path.suffix.lower()
+    for reader in READERS:
+        if suffix in reader.suffixes:
+            return reader
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A file to read, or a path that could not be listed (``error`` set)."""
+
+    path: Path
+    reader: Reader | None = None
+    error: InputError | None = None
+
+
+def find_files(paths: Iterable[str | Path]) -> Iterator[Found]:
+    """Every file under ``paths`` that a reader claims, in a stable order.
+
+    Hidden files and folders are left out. A path that does not exist is a NotFoundError;
+    a folder that cannot be listed is reported as a Found with an error.
+    """
+    for raw in paths:
+        root = Path(raw)
+        if not root.exists():
+            raise NotFoundError(f"{root}: no such file or directory")
+        if root.is_file():
+            yield Found(root, reader_for(root))
+            continue
+        problems: list[OSError] = []
+        for folder, dirs, files in os.walk(root, onerror=problems.append):
+            yield from _unlisted(problems)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(folder) / name
+                found = reader_for(path)
+                if not name.startswith(".") and found is not None:
+                    yield Found(path, found)
+        yield from _unlisted(problems)
+
+
+def _unlisted(problems: list[OSError]) -> Iterator[Found]:
+    while problems:
+        problem = problems.pop(0)
+        where = str(problem.filename)
+        reason = f"folder cannot be read ({problem.strerror or problem})"
+        yield Found(Path(where), error=InputError(where, reason))

