@@ -18,13 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus_gen import write_jsonl  # noqa: E402
-
-from storyline.annotate.nlp import load, segment_many  # noqa: E402
-from storyline.config import Settings  # noqa: E402
-from storyline.model import Article  # noqa: E402
-from storyline.pipeline import ingest  # noqa: E402
-from storyline.store import Store  # noqa: E402
+from corpus_gen import write_jsonl
+from storyline.annotate.nlp import load, segment_many
+from storyline.config import Settings
+from storyline.model import Article
+from storyline.pipeline import ingest
+from storyline.store import Store
 
 
 def _segment(batch: list[Article]) -> int:

@@ -86,7 +86,7 @@ def test_killed_run_finishes_on_rerun(seeds_dir: Path, tmp_path: Path) -> None:
         assert store.pending(ANNOTATION_VERSION) == []
         duplicates = store.db.execute(
             'SELECT COUNT(*) FROM (SELECT article, "index" FROM sentences'
-            ' GROUP BY 1, 2 HAVING COUNT(*) > 1)'
+            " GROUP BY 1, 2 HAVING COUNT(*) > 1)"
         ).fetchone()[0]
         assert duplicates == 0
     again = subprocess.run(command, capture_output=True, text=True, timeout=600)

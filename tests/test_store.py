@@ -45,7 +45,7 @@ def test_search_ranks_title_matches_and_snippets(tmp_path: Path) -> None:
         hits = store.search("ferry strike")
         assert [h.title for h in hits] == ["Ferry strike"]
         assert "[ferry]" in hits[0].snippet.lower()
-        assert [h.title for h in store.search("ferry")][0] == "Ferry strike"
+        assert store.search("ferry")[0].title == "Ferry strike"
         assert store.search('"ferry timetable"')[0].title == "Timetable"
         assert store.search('AND OR NOT "(') == []  # operators are quoted, never a syntax error
 

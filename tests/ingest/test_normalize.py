@@ -14,7 +14,9 @@ def test_clean_text_keeps_paragraphs_and_normalises() -> None:
 def test_decode_utf8_bom_and_latin1() -> None:
     assert decode("\ufeffZürich".encode(), "a") == "Zürich"
     latin = "Le ministre a déclaré à Genève que la réunion était très importante.".encode("cp1252")
-    assert decode(latin, "a") == "Le ministre a déclaré à Genève que la réunion était très importante."
+    assert (
+        decode(latin, "a") == "Le ministre a déclaré à Genève que la réunion était très importante."
+    )
 
 
 def test_decode_refuses_binary() -> None:

@@ -96,7 +96,9 @@ def test_jsonl_lines(fixtures: Path, settings: Settings) -> None:
     assert found[0].title == "Search continues after Dorn landslide"
     assert found[0].source == "Alpine Wire"
     assert found[1].published == date(2024, 3, 12)
-    reasons = {e.path.rsplit(":", 1)[1]: e.reason for e in errors(fixtures / "wire.jsonl", settings)}
+    reasons = {
+        e.path.rsplit(":", 1)[1]: e.reason for e in errors(fixtures / "wire.jsonl", settings)
+    }
     assert reasons["2"].startswith("not valid JSON")
     assert reasons["3"] == "missing required field 'text'"
     assert "not an ISO date" in reasons["5"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-
 #: the languages told apart: the main languages of news publishing (fewer is faster; a text
 #: in another language is reported as the closest of these)
 NEWS_LANGUAGES = (
