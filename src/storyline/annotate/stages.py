@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storyline.annotate.claims import extract_claims
+from storyline.annotate.entities import extract_mentions
 from storyline.annotate.nlp import Parsed, load, parse_many
+from storyline.annotate.quotes import extract_quotes
 from storyline.config import Settings
 from storyline.errors import StorylineError
-from storyline.model import AnnotatedArticle, Article, Sentence
+from storyline.model import AnnotatedArticle, Article, Claim, Mention, Quote, Sentence
 
 #: bump when a stage changes what it produces: stored articles are then annotated again
-ANNOTATION_VERSION = 1
+ANNOTATION_VERSION = 2
 
 
 @dataclass(slots=True)
@@ -46,9 +49,32 @@ def _sentences(work: Work) -> Sequence[Sentence]:
     return work.parsed.sentences
 
 
+def _mentions(work: Work) -> Sequence[Mention]:
+    article = work.article
+    return extract_mentions(article.id, article.text, work.fields["sentences"], work.parsed.docs)
+
+
+def _quotes(work: Work) -> Sequence[Quote]:
+    article = work.article
+    return extract_quotes(
+        article.id, article.text, work.fields["sentences"], work.fields["mentions"]
+    )
+
+
+def _claims(work: Work) -> Sequence[Claim]:
+    article = work.article
+    return extract_claims(
+        article.id, article.text, work.fields["sentences"], work.fields["mentions"]
+    )
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("segment", needs=("docs",), adds="sentences", record=Sentence, run=_sentences),
-)
+    Stage("entities", needs=("docs", "sentences"), adds="mentions", record=Mention,
+          run=_mentions),
+    Stage("quotes", needs=("sentences", "mentions"), adds="quotes", record=Quote, run=_quotes),
+    Stage("claims", needs=("sentences", "mentions"), adds="claims", record=Claim, run=_claims),
+)  # fmt: skip
 
 _FIELDS = ("sentences", "mentions", "timexes", "quotes", "claims")
 
