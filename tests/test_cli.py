@@ -26,11 +26,27 @@ def test_run_seeds_then_export_json(seeds_dir: Path, tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
     document = json.loads(exported.stdout)
     assert problems(document) == []
+    by_file = {Path(a["path"]).name[:3]: a for a in document["articles"]}
+    assert (by_file["000"]["published"], by_file["000"]["published_inferred"]) == (
+        "2023-01-30",
+        False,
+    )
+    assert (by_file["002"]["published"], by_file["002"]["published_inferred"]) == (
+        "2023-01-31",
+        False,
+    )
+    assert by_file["003"]["title"].startswith("Blinken calls for “urgent steps”")
+    # 003 has no date of its own: its story gives it one, marked as inferred
+    assert by_file["003"]["published"] in ("2023-01-30", "2023-01-31")
+    assert by_file["003"]["published_inferred"] is True
+
+
+def test_ingest_only_keeps_the_missing_date(seeds_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert storyline("ingest", str(seeds_dir), "--db", db).returncode == 0
+    document = json.loads(storyline("export", "--db", db).stdout)
     published = sorted((a["published"] or "") for a in document["articles"])
     assert published == ["", "2023-01-30", "2023-01-31"]
-    by_file = {Path(a["path"]).name[:3]: a for a in document["articles"]}
-    assert by_file["003"]["title"].startswith("Blinken calls for “urgent steps”")
-    assert by_file["003"]["published"] in (None, "2023-01-30", "2023-01-31")
 
 
 def test_search_and_stats(seeds_dir: Path, tmp_path: Path) -> None:

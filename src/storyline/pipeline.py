@@ -11,14 +11,19 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from storyline.annotate.stages import ANNOTATION_VERSION, annotate_batch
 from storyline.config import Settings
 from storyline.errors import InputError, TooLargeError
 from storyline.ingest.registry import READERS, find_files
+from storyline.link.stage import link
 from storyline.model import AnnotatedArticle, Article
+from storyline.schema import story_v1
 from storyline.store import Skip, Store
+from storyline.synthesize.report import synthesize_story
 
 #: progress callback: (step name, done, total or None)
 Progress = Callable[[str, int, int | None], None]
@@ -145,9 +150,20 @@ def link_and_synthesize(
 ) -> LinkReport:
     """Recompute duplicates, stories and story reports over every stored article."""
     docs = list(store.annotated("WHERE annotated >= ?", (ANNOTATION_VERSION,)))
+    known = {aid: story for aid, (story, _) in store.article_links().items() if story}
     progress("link", 0, len(docs))
-    store.save_links((), (), {}, {})
-    return LinkReport(stories=0, duplicates=0)
+    linked = link(docs, settings, known)
+    reports: dict[str, dict[str, Any]] = {}
+    inferred: dict[str, date] = {}
+    stories = []
+    for number, links in enumerate(linked.stories, start=1):
+        report = synthesize_story(links, settings)
+        reports[report.story.id] = story_v1(report)
+        inferred.update(report.inferred_dates)
+        stories.append(report.story)
+        progress("synthesize", number, len(linked.stories))
+    store.save_links(linked.duplicates, stories, reports, inferred)
+    return LinkReport(stories=len(stories), duplicates=len(linked.duplicates))
 
 
 def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _quiet) -> RunReport:

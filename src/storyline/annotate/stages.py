@@ -16,12 +16,13 @@ from storyline.annotate.claims import extract_claims
 from storyline.annotate.entities import extract_mentions
 from storyline.annotate.nlp import Parsed, load, parse_many
 from storyline.annotate.quotes import extract_quotes
+from storyline.annotate.timex import find_timexes
 from storyline.config import Settings
 from storyline.errors import StorylineError
-from storyline.model import AnnotatedArticle, Article, Claim, Mention, Quote, Sentence
+from storyline.model import AnnotatedArticle, Article, Claim, Mention, Quote, Sentence, Timex
 
 #: bump when a stage changes what it produces: stored articles are then annotated again
-ANNOTATION_VERSION = 2
+ANNOTATION_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -54,6 +55,11 @@ def _mentions(work: Work) -> Sequence[Mention]:
     return extract_mentions(article.id, article.text, work.fields["sentences"], work.parsed.docs)
 
 
+def _timexes(work: Work) -> Sequence[Timex]:
+    article = work.article
+    return find_timexes(article.id, article.text, work.fields["sentences"], article.published)
+
+
 def _quotes(work: Work) -> Sequence[Quote]:
     article = work.article
     return extract_quotes(
@@ -72,6 +78,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("segment", needs=("docs",), adds="sentences", record=Sentence, run=_sentences),
     Stage("entities", needs=("docs", "sentences"), adds="mentions", record=Mention,
           run=_mentions),
+    Stage("timex", needs=("sentences",), adds="timexes", record=Timex, run=_timexes),
     Stage("quotes", needs=("sentences", "mentions"), adds="quotes", record=Quote, run=_quotes),
     Stage("claims", needs=("sentences", "mentions"), adds="claims", record=Claim, run=_claims),
 )  # fmt: skip

@@ -1,0 +1,250 @@
+"""storyline's temporal tagger for news: TIMEX3-style expressions resolved against the DCT.
+
+``find_timexes`` needs an article's text, its sentences and its publication date (DCT, may
+be None) and adds :class:`~storyline.model.Timex` records: span, text, type (DATE, TIME,
+DURATION, SET), ISO value at the known precision, TimeML ``mod`` and the anchor used.
+
+Conventions:
+
+* ``value`` follows TimeML: "2023-01-30", "2022-11", "2023", "2023-W05", "2023-Q1",
+  "2022-FA", "199" (the 1990s), "P3D", "PT2H", "XXXX-WXX-1" (each Monday), "PAST_REF".
+  A part of day is written into the value as TimeML does ("Friday night" ->
+  "2023-01-27TNI", type TIME); :func:`calendar_date` gives back the date part.
+* ``mod`` is a TimeML mod: START ("early", "the beginning of", "earlier this month"),
+  MID, END ("late on Sunday", "the end of last year"), APPROX, LESS_THAN, MORE_THAN,
+  EQUAL_OR_MORE, EQUAL_OR_LESS, ON_OR_AFTER ("1994 or later").
+* Direction comes from the tense of the sentence around the expression, read from cheap
+  lexical cues (will/'ll/is to/scheduled/plans/next/upcoming vs was/had/said/-ed/ago): in
+  past-tense news a bare weekday or month is the latest one on or before the DCT, in a
+  future-tense sentence the next one. No parser is used; every pattern is precompiled.
+* "the previous day", "a day after", "the next day" are resolved against the last day
+  resolved earlier in the text, else the DCT; ``anchor`` records which.
+* With ``dct=None`` explicit dates still resolve and relative ones keep ``value=None``;
+  :func:`resolve_timexes` fills them in once a date is known.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+from storyline.annotate.timex_calendar import (
+    FUTURE,
+    PAST,
+    PRESENT,
+    Context,
+    Resolved,
+    parse_value,
+)
+from storyline.annotate.timex_patterns import Candidate, find_candidates, glue_between
+from storyline.annotate.timex_resolve import resolve, time_of_day
+from storyline.model import Sentence, Timex
+
+__all__ = ["calendar_date", "find_timexes", "resolve_timexes", "split_sentences", "tag",
+           "timex_json"]  # fmt: skip
+
+_TENSE_CUES = re.compile(
+    r"\b(?P<fut>will|won't|shall|is\s+to|are\s+to|(?:is|are)\s+due|scheduled\s+to|set\s+to|"
+    r"plans?\s+to|planned\s+to|planning|scheduled|going\s+to|expected|expects?\s+to|intends?\s+to|"
+    r"would|upcoming|tomorrow|(?:is|are)\s+(?:meeting|visiting|travell?ing|holding))\b|"
+    r"(?P<fut2>'ll)\b|"
+    r"\b(?P<past>was|were|had|did|said|told|ago|last|earlier|yesterday|previous|came|went|"
+    r"met|began|took|gave|made|held|left|fell|rose|saw|won|lost|got|led|sent|spoke|brought|"
+    r"bought|sold|thought|found|became|paid|struck|ran|wrote|spent|built|stood|felt|fought|"
+    r"caught|meant|grew|drew|threw|flew|shot|broke|chose|drove|knew|sought|"
+    r"[a-z]{2,}ed)\b|"
+    r"\b(?P<pres>is|are|am|says|say|has|have)\b",
+    re.IGNORECASE,
+)
+_DAY_RULES = frozenset({"weekday", "month_day", "day_month", "iso", "deictic", "holiday"})
+_SENT_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*\n")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|vs|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|a\.m|p\.m)"
+    r"|\b[A-Z]|\b[A-Z]\.[A-Z])\.$"
+)
+
+
+def split_sentences(text: str, article_id: str = "") -> tuple[Sentence, ...]:
+    """A fast regex sentence splitter (no model) giving Sentence records with offsets."""
+    sentences: list[Sentence] = []
+    paragraph = 0
+    start = 0
+    bounds = []
+    for match in _SENT_END.finditer(text):
+        if "\n\n" not in match.group().replace("\r", "") and _ABBREV.search(
+            text, max(0, match.start() - 6), match.start()
+        ):
+            continue
+        bounds.append((match.start(), match.end(), "\n" in match.group()))
+    bounds.append((len(text), len(text), False))
+    for end, next_start, breaks in bounds:
+        s, e = start, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            sentences.append(Sentence(article_id, len(sentences), s, e, paragraph, text[s:e]))
+        if breaks:
+            paragraph += 1
+        start = next_start
+    return tuple(sentences)
+
+
+_DEADLINE = re.compile(
+    r"\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as|effective|payable|starting)"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _tense(text: str, start: int, end: int, lo: int, hi: int) -> tuple[str | None, int]:
+    """Tense of the nearest cue to [start, end) within the sentence [lo, hi) and its distance.
+
+    A deadline preposition right before the expression ("until Tuesday", "by Jan. 14")
+    makes it future. Without any cue: (None, a large distance).
+    """
+    deadline = _DEADLINE.search(text, max(lo, start - 16), start) is not None
+    best: tuple[int, str] | None = None
+    for cue_start, cue_end, tense in _cues(text, lo, hi):
+        if start <= cue_start < end:
+            continue
+        distance = start - cue_end if cue_end <= start else cue_start - end
+        if best is None or distance < best[0]:
+            best = (distance, tense)
+    if deadline:
+        return FUTURE, 0
+    return (best[1], best[0]) if best else (None, 1 << 20)
+
+
+_PASSIVE = re.compile(r"\b(?:be|been|being)\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _cues(text: str, lo: int, hi: int) -> tuple[tuple[int, int, str], ...]:
+    """Tense cues of one sentence: (start, end, tense); participles after "be" are skipped."""
+    cues = []
+    for cue in _TENSE_CUES.finditer(text, lo, hi):
+        kind = cue.lastgroup or "past"
+        passive = kind == "past" and cue.group().lower().endswith("ed")
+        if passive and _PASSIVE.search(text, max(lo, cue.start() - 7), cue.start()):
+            continue
+        tense = FUTURE if kind.startswith("fut") else PAST if kind == "past" else PRESENT
+        cues.append((cue.start(), cue.end(), tense))
+    return tuple(cues)
+
+
+def calendar_date(value: str | None) -> str | None:
+    """The calendar part of a DATE/TIME value ("2023-01-27TNI" -> "2023-01-27"), or None."""
+    if value is None or parse_value(value) is None:
+        return None
+    return value.split("T", 1)[0]
+
+
+def find_timexes(
+    article_id: str, text: str, sentences: Sequence[Sentence], dct: date | None
+) -> list[Timex]:
+    """Time expressions of one article, resolved against ``dct`` (None: relative unresolved).
+
+    ``sentences`` give sentence indexes and the window in which tense cues are read; an
+    expression outside every sentence gets sentence index -1.
+    """
+    starts = [s.start for s in sentences]
+    anchor: date | None = dct
+    anchor_value: str | None = dct.isoformat() if dct else None
+    cands = find_candidates(text)
+    out: list[Timex] = []
+    i = 0
+    while i < len(cands):
+        cand = cands[i]
+        pos = bisect_right(starts, cand.start) - 1
+        sent = sentences[pos] if pos >= 0 and cand.start < sentences[pos].end else None
+        lo, hi = (sent.start, sent.end) if sent else (max(0, cand.start - 200), cand.end + 200)
+        tense, distance = _tense(text, cand.start, cand.end, lo, hi)
+        ctx = Context(dct, tense, anchor, anchor_value, distance)
+        start, end, res = cand.start, cand.end, None
+        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        if nxt is not None and glue_between(text, cand.end, nxt.start):
+            res = _combine(cand, nxt, ctx)
+            if res is not None:
+                end = nxt.end
+                i += 1
+        if res is None:
+            res = resolve(cand, ctx)
+        i += 1
+        if res is None:
+            continue
+        if res.type in ("DATE", "TIME") and res.value is not None:
+            if res.point is not None:
+                anchor = res.point
+            if parse_value(res.value) is not None:
+                anchor_value = res.value.split("T", 1)[0]
+        index = sent.index if sent else -1
+        out.append(
+            Timex(
+                article_id,
+                index,
+                start,
+                end,
+                text[start:end],
+                res.type,
+                res.value,
+                res.mod,
+                res.anchor,
+            )
+        )
+    return out
+
+
+def _combine(first: Candidate, second: Candidate, ctx: Context) -> Resolved | None:
+    """One TIME for a clock time next to a day ("10:30 a.m. Monday", "Friday at 3 p.m.")."""
+    if first.rule.name == "time" and second.rule.name in _DAY_RULES:
+        clock, day = first, second
+    elif second.rule.name == "time" and first.rule.name in _DAY_RULES:
+        clock, day = second, first
+    else:
+        return None
+    day_res = resolve(day, ctx)
+    if day_res is None or day_res.type != "DATE" or day_res.point is None:
+        if day_res is not None and day_res.value is None and ctx.dct is None:
+            return Resolved("TIME", None)
+        return None
+    value = day_res.point.isoformat() + time_of_day(clock.match)
+    return Resolved("TIME", value, day_res.mod, day_res.anchor, day_res.point)
+
+
+def resolve_timexes(
+    timexes: Sequence[Timex], text: str, sentences: Sequence[Sentence], dct: date
+) -> list[Timex]:
+    """``timexes`` with unresolved values filled in against ``dct`` (others unchanged).
+
+    Re-runs the tagger on the same text with the new date and takes the value, mod and
+    anchor of the expression with the same span.
+    """
+    article = timexes[0].article if timexes else ""
+    fresh = {(t.start, t.end): t for t in find_timexes(article, text, sentences, dct)}
+    out = []
+    for timex in timexes:
+        new = fresh.get((timex.start, timex.end))
+        if timex.value is None and new is not None:
+            out.append(new)
+        else:
+            out.append(timex)
+    return out
+
+
+def tag(text: str, dct: date | None) -> list[Timex]:
+    """Time expressions of raw ``text``, with offsets into ``text`` exactly as given."""
+    return find_timexes("", text, split_sentences(text), dct)
+
+
+def timex_json(text: str, dct: date | None) -> list[dict[str, object]]:
+    """JSON-ready ``{"start", "end", "text", "type", "value"}`` records for ``text``."""
+    return [
+        {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
+        for t in tag(text, dct)
+    ]

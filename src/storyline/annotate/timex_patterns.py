@@ -1,0 +1,375 @@
+"""Precompiled patterns of the temporal tagger and the span selection over them.
+
+Each :class:`Rule` names one family of expressions; ``find_candidates`` runs every rule over
+a text and keeps the leftmost-longest non-overlapping matches. The rule name tells the
+resolver (``timex_resolve``) how to compute the value; nothing here needs a date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storyline.annotate.timex_lexicon import (
+    MOD_WORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    PARTS_OF_DAY,
+    SEASONS,
+    WEEKDAYS,
+    alternation,
+)
+
+_CAP_MONTHS = "|".join(
+    sorted({m.capitalize() for m in MONTHS if len(m) > 3 or m == "may"}, key=len, reverse=True)
+)
+_ABBR_MONTHS = "|".join(m.capitalize() for m in MONTHS if len(m) in (3, 4) and m != "may")
+#: a month name, capitalised, abbreviations with an optional dot ("Jan.", "Sept")
+_UPPER_MONTHS = "|".join(m.upper() for m in MONTHS if len(m) > 3 or m == "may")
+MONTH = rf"(?-i:(?:{_CAP_MONTHS})\b|(?:{_ABBR_MONTHS})\b\.?|(?:{_UPPER_MONTHS})\b)"
+MONTH_FULL = rf"(?-i:(?:{_CAP_MONTHS})\b)"
+WEEKDAY = "(?-i:" + "|".join(w.capitalize() for w in WEEKDAYS if len(w) > 5) + r")\b"
+_NUM_WORDS = alternation([w for w in NUMBER_WORDS if w not in ("hundred",)])
+_TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_ONES = "(?:one|two|three|four|five|six|seven|eight|nine)"
+#: a cardinal: digits, "twenty-four", "three", "a couple of", "several", "2 1/2"
+NUM = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})*(?:\.\d+)?(?:\s+1/2|-1/2)?|{_TENS}[\s-]{_ONES}\b|"
+    rf"{_NUM_WORDS}\b(?:\s+(?:hundred|thousand)\b)?)(?:\s+and\s+a\s+half\b)?"
+)
+UNIT = (
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|months?|quarters?|years?|"
+    r"decades?|century|centuries|millenni(?:um|a))\b"
+)
+UNIT_ONE = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|century)\b"
+MOD = alternation([w for w in MOD_WORDS if w not in ("early", "late", "mid", "mid-")])
+MOD_PREFIX = rf"(?:\b(?P<modw>{MOD})\s+(?!the\b|its\b|their\b))?"
+EDGE = (
+    r"(?:\b(?P<edge>early|mid|late)(?:\s+|-(?=\d|[A-Z]))|"
+    r"\bthe\s+(?P<edge2>beginning|start|end|middle)\s+of\s+(?:the\s+)?)?"
+)
+POD = alternation(PARTS_OF_DAY)
+SEASON = alternation(SEASONS)
+YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+REL = r"(?:last|next|this|past|coming|previous|following|current|latest|same|prior|that)"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One family of expressions: a name the resolver dispatches on, a pattern and a type."""
+
+    name: str
+    pattern: re.Pattern[str]
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A match of one rule: span into the text and the regex match (for its groups)."""
+
+    start: int
+    end: int
+    rule: Rule
+    match: re.Match[str]
+
+
+def _rule(name: str, pattern: str, type_: str = "DATE") -> Rule:
+    return Rule(name, re.compile(pattern, re.IGNORECASE), type_)
+
+
+RULES: tuple[Rule, ...] = (
+    _rule("iso", r"\b(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:T(?P<h>\d\d):(?P<mi>\d\d))?\b"),
+    _rule(
+        "numeric",
+        r"(?<![\d/.])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d\d)(?![\d/])",
+    ),
+    _rule(
+        "month_day",
+        rf"(?:\b(?P<wd>{WEEKDAY}),?\s+)?{EDGE}\b(?P<mon>{MONTH})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
+        rf"(?!\s*(?:%|percent|\d|[-:.,]\d))(?:,?\s+(?P<y>{YEAR})\b)?",
+    ),
+    _rule(
+        "day_month",
+        rf"(?:\b(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+)?\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        rf"(?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR})\b)?",
+    ),
+    _rule("month_year", rf"{EDGE}\b(?P<mon>{MONTH})(?:\s+of)?,?\s+(?P<y>{YEAR})\b(?![-,.]\d)"),
+    _rule("month", rf"{EDGE}(?:\b(?P<rel>last|next|this|past|coming)\s+)?\b(?P<mon>{MONTH_FULL})"),
+    _rule(
+        "season",
+        rf"{EDGE}(?:\b(?P<rel>last|next|this|past|coming|the)\s+)?(?P<season>{SEASON})\b"
+        rf"(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?",
+    ),
+    _rule(
+        "year",
+        rf"{EDGE}(?:\b(?P<fiscal>fiscal(?:\s+year)?|the\s+year|calendar(?:\s+year)?)\s+)?"
+        rf"\b(?P<y>{YEAR})(?P<later>\s+or\s+later)?\b"
+        r"(?!\s*(?:%|percent)|[-/,.]\d|\s*-\s*\d|'s|s\b)",
+    ),
+    _rule(
+        "decade",
+        rf"(?:\bthe\s+)?{EDGE}(?:(?P<dec>1[5-9]\d0|20\d0)'?s\b|'(?P<dec2>\d0)s\b|"
+        r"(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)",
+    ),
+    _rule("century", r"(?:\bthe\s+)?\b(?P<c>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
+    _rule(
+        "quarter",
+        rf"(?:\b(?:the|its|a|their)\s+(?=[^\s]+\s))?(?:(?P<y1>{YEAR})\s+)?(?:fiscal[\s-]+)?"
+        r"\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?(?P<qh>quarter|half)\b"
+        rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR})\b)?",
+    ),
+    _rule("quarter_code", rf"\b(?P<qc>[QH])(?P<q>[1-4])(?:\s+(?P<y2>{YEAR}))?\b"),
+    _rule(
+        "year_earlier",
+        r"(?:\bthe\s+(?:comparable\s+)?)?\byear[\s-](?P<dir>earlier|ago|before)"
+        r"(?=\s+(?:quarter|period|level|month|figure|results?)|\W*$)(?:\s+(?P<p>quarter|period|month))?",
+    ),
+    _rule(
+        "edge_unit",
+        r"\b(?P<edge>earlier|later|early|late|mid)[\s-]+(?:(?:in|during)\s+)?(?P<rel>this|last|next|the|that|the\s+current)"
+        r"\s+(?P<unit>week|month|year|decade|quarter|century)\b",
+    ),
+    _rule(
+        "rel_unit",
+        rf"{MOD_PREFIX}{EDGE}(?P<det>the\s+)?\b(?P<rel>{REL})\s+(?:(?P<fisc>fiscal)\s+)?"
+        r"(?P<unit>week|weekend|month|quarter|year|decade|century|day)\b",
+    ),
+    _rule(
+        "the_unit",
+        rf"{EDGE}\bthe\s+(?P<unit>quarter|year|weekend|fiscal\s+year)\b(?!\s+(?:of|before|after|to|in)\b|-)",
+    ),
+    _rule(
+        "ago",
+        rf"{MOD_PREFIX}\b(?P<num>{NUM})\s+(?:(?:more|other|full|long)\s+)?(?P<unit>{UNIT})"
+        r"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|before|after|from\s+now|hence)\b",
+    ),
+    _rule(
+        "vague_ago", r"\b(?P<unit>years|months|weeks|days|decades)\s+(?P<dir>ago|earlier|later)\b"
+    ),
+    _rule(
+        "duration",
+        rf"{MOD_PREFIX}(?:\b(?P<det>the|its|a|an|their)\s+)?(?:(?P<rel>past|last|next|first|coming|previous|"
+        r"final|latest|following|initial|remaining)\s+)?"
+        rf"\b(?P<num>{NUM})(?:\s+(?:to|or)\s+(?P<num2>{NUM}))?(?:\s+|-)(?:(?:more|other|full|long|straight|"
+        rf"consecutive|trading|business|calendar|working)\s+)?(?P<unit>{UNIT})(?!-)",
+        "DURATION",
+    ),
+    _rule(
+        "vague_duration",
+        r"(?:(?<=\bfor\s)|(?<=\bin\s)|(?<=\bwithin\s))(?P<unit>years|months|weeks|days|decades|hours|minutes|centuries)\b(?!\s+(?:of|ago|earlier|later)\b)",
+        "DURATION",
+    ),
+    _rule(
+        "time",
+        rf"{MOD_PREFIX}(?:\b(?P<h>\d{{1,2}})(?:[:.](?P<mi>\d\d))?\s*(?P<ap>a\.m\.?|p\.m\.?|am|pm)(?![a-z])|"
+        r"\b(?P<h2>\d{1,2}):(?P<mi2>\d\d)(?!\d)(?=\s*(?:[ECMP][SD]T|GMT|UTC|local|o'clock|hours?)\b)|"
+        r"\b(?P<noon>noon|midnight|midday)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC)\b)?",
+        "TIME",
+    ),
+    _rule(
+        "part_of_day",
+        rf"\b(?:(?P<rel>this|yesterday|tomorrow|last|tonight)\s+)(?P<pod>{POD})\b|\b(?P<tonight>tonight|overnight)\b",
+        "TIME",
+    ),
+    _rule(
+        "weekday",
+        rf"(?:\b(?P<edge>early|late)\s+(?:on\s+)?)?(?:\b(?P<rel>last|next|this|past|coming)\s+)?"
+        rf"\b(?P<wd>{WEEKDAY})(?:,?\s+(?P<pod>{POD})\b)?",
+    ),
+    _rule("pod_weekday", rf"\b(?P<pod>{POD}|midnight)\s+(?:on\s+)?(?P<wd>{WEEKDAY})"),
+    _rule(
+        "deictic",
+        r"\b(?P<word>today|yesterday|tomorrow|now|currently|recently|lately|soon|nowadays|presently|"
+        r"at\s+present|these\s+days|the\s+(?:near\s+|distant\s+)?future|the\s+past"
+        r"|recent\s+(?:days|weeks|months|years|decades)|(?<=in\s)the\s+coming\s+(?:days|weeks|months|years))\b"
+        r"(?!\s*-)",
+    ),
+    _rule(
+        "set",
+        rf"\b(?:(?P<every>every|each)\s+(?:(?P<other>other|single)\s+)?(?:(?P<num>{NUM})\s+)?"
+        rf"(?:(?P<unit>{UNIT_ONE}|{UNIT}|weekend|morning|afternoon|evening)|(?P<wd>{WEEKDAY})|(?P<mon>{MONTH_FULL}))|"
+        r"(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|semiannually|"
+        r"semi-annually)\b|(?P<times>once|twice|three\s+times|four\s+times)\s+(?:a|per|every)\s+(?P<unit2>day|week|month|year))",
+        "SET",
+    ),
+    _rule(
+        "holiday",
+        rf"\b(?P<hol>Christmas(?:\s+Day|\s+Eve)?|New\s+Year's(?:\s+Day|\s+Eve)|Thanksgiving(?:\s+Day)?|"
+        rf"Independence\s+Day|Halloween|Valentine's\s+Day)(?:\s+(?P<y>{YEAR}))?\b",
+    ),
+)
+
+_UNIT_RULES = ("rel_unit", "ago", "duration", "vague_duration", "vague_ago", "the_unit", "set")
+_UNIT_FORMS = (
+    *(
+        u + s
+        for u in ("second", "minute", "hour", "day", "night", "week", "weekend", "month", "decade")
+        for s in ("", "s")
+    ),
+    "millennium",
+    "millennia",
+)
+_WORD_GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (tuple(MONTHS), "month_day day_month month_year month set"),
+    (tuple(SEASONS), "season"),
+    (("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+      "nineties"), "decade"),
+    (("century", "centuries"), "century " + " ".join(_UNIT_RULES)),
+    (("quarter", "quarters", "half"), "quarter " + " ".join(_UNIT_RULES)),
+    (("q", "h"), "quarter_code"),
+    (("year", "years"), "year_earlier holiday " + " ".join(_UNIT_RULES)),
+    (("earlier", "later", "early", "late", "mid"), "edge_unit"),
+    (_UNIT_FORMS, " ".join(_UNIT_RULES)),
+    (("fiscal",), "the_unit"),
+    (("noon", "midnight", "midday"), "time pod_weekday"),
+    ((*PARTS_OF_DAY, "tonight"), "part_of_day pod_weekday"),
+    (tuple(WEEKDAYS), "weekday pod_weekday set"),
+    (("today", "yesterday", "tomorrow", "now", "currently", "recently", "lately", "soon",
+      "nowadays", "presently", "present", "days", "future", "past", "recent", "coming"), "deictic"),
+    (("every", "each", "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly",
+      "biweekly", "semiannually", "annually", "once", "twice", "times"), "set"),
+    (("christmas", "thanksgiving", "independence", "halloween", "valentine"), "holiday"),
+)  # fmt: skip
+#: lower-cased word -> the rules whose matches can contain it (rules run only around them)
+WORD_TRIGGERS: dict[str, set[str]] = {}
+for _words, _names in _WORD_GROUPS:
+    for _word in _words:
+        WORD_TRIGGERS.setdefault(_word, set()).update(_names.split())
+_WORD = re.compile(r"[A-Za-z]+")
+_DIGITS = re.compile(r"\d+")
+_WINDOW = 48
+
+
+def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Per rule, the spans of the trigger words and digit runs its matches need."""
+    hits: dict[str, list[tuple[int, int]]] = {}
+    for m in _WORD.finditer(text):
+        names = WORD_TRIGGERS.get(m.group().lower())
+        if names:
+            for name in names:
+                hits.setdefault(name, []).append(m.span())
+    for m in _DIGITS.finditer(text):
+        start, end = m.span()
+        nxt = text[end : end + 3].lstrip()[:2].lower()
+        digit_rules: list[str] = []
+        if end - start == 4 and 1500 <= int(m.group()) <= 2099:
+            digit_rules += ["year", "iso", "month_year", "quarter"]
+        if nxt[:1] == "/":
+            digit_rules.append("numeric")
+        if nxt[:1] in ("s", "'") and m.group().endswith("0"):
+            digit_rules.append("decade")
+        if nxt[:1] in ("a", "p", ":", "."):
+            digit_rules.append("time")
+        if nxt in ("st", "nd", "rd", "th"):
+            digit_rules.append("century")
+        for name in digit_rules:
+            hits.setdefault(name, []).append((start, end))
+    return hits
+
+
+#: rules that take priority when two matches have the same span length
+_PRIORITY = {rule.name: i for i, rule in enumerate(RULES)}
+_GLUE = re.compile(r"\s*(?:,\s*|\s+on\s+|\s+at\s+|\s+)?")
+
+
+def find_candidates(text: str) -> list[Candidate]:
+    """Leftmost-longest non-overlapping matches of all rules over ``text``, in text order."""
+    found: list[Candidate] = []
+    triggers = _triggers(text)
+    for rule in RULES:
+        spans = triggers.get(rule.name)
+        if not spans:
+            continue
+        for match in _matches(rule, text, sorted(spans)):
+            start, end = match.span()
+            while end > start and text[end - 1] in " ,":
+                end -= 1
+            if rule.name in ("quarter", "duration") and _ADJECTIVAL.search(text, start, end):
+                det = _DETERMINER.match(text, start, end)
+                start = det.end() if det else start
+            if end > start and _keep(rule.name, match, text):
+                found.append(Candidate(start, end, rule, match))
+    found.sort(key=lambda c: (c.start, -(c.end - c.start), _PRIORITY[c.rule.name]))
+    chosen: list[Candidate] = []
+    last_end = -1
+    for cand in found:
+        if cand.start >= last_end:
+            chosen.append(cand)
+            last_end = cand.end
+    return chosen
+
+
+#: "a third-quarter loss", "a 16-hour day": the determiner belongs to the noun phrase
+_ADJECTIVAL = re.compile(r"\w-(?:fiscal-)?(?:quarter|half|" + UNIT_ONE[3:], re.IGNORECASE)
+_DETERMINER = re.compile(r"(?:a|an|the|its|their|his|her)\s+", re.IGNORECASE)
+
+
+def _matches(rule: Rule, text: str, spans: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """Matches of ``rule`` searched only in windows around its trigger ``spans``."""
+    windows: list[list[int]] = []
+    for start, end in spans:
+        lo = text.rfind(" ", 0, max(0, start - _WINDOW)) + 1
+        hi = text.find(" ", end + _WINDOW)
+        hi = len(text) if hi < 0 else hi
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    out: list[re.Match[str]] = []
+    for lo, hi in windows:
+        out.extend(rule.pattern.finditer(text, lo, hi))
+    return out
+
+
+_MAY_OK = re.compile(
+    r"(?:\b(?:in|of|since|until|by|during|from|to|through|before|after|last|next|this|early|late|"
+    r"mid|and|or|between|since|till)\s+|-)$",
+    re.IGNORECASE,
+)
+
+
+_PREP = re.compile(
+    r"\b(?:in|since|by|until|from|through|during|of|before|after|to|early|late|mid)\s+$",
+    re.IGNORECASE,
+)
+
+
+_COUNTED = re.compile(r"\s+(?!(?:was|has|is|as)\b)[a-z]+s\b")
+
+
+def _keep(name: str, match: re.Match[str], text: str) -> bool:
+    """Context filters that patterns alone cannot express cheaply."""
+    if name == "month" and match.group("mon") in ("May", "March") and not match.group("rel"):
+        before = text[max(0, match.start() - 12) : match.start()]
+        return bool(match.group("edge") or match.group("edge2") or _MAY_OK.search(before))
+    if name == "year" and not (match.group("edge") or match.group("fiscal")):
+        prev = text[match.start() - 1] if match.start() > 0 else " "
+        if prev in "$,.#-/" or prev.isdigit():
+            return False  # "$1990", "1,1990", "12-1990"
+        # "2000 people": a count, not a year, unless a preposition introduced it
+        before = text[max(0, match.start() - 12) : match.start()]
+        after = text[match.end() : match.end() + 12]
+        if not match.group("edge2") and not _PREP.search(before) and _COUNTED.match(after):
+            return False
+    if (
+        name == "duration"
+        and match.group("num").lower() == "a"
+        and match.group("unit").lower() == "second"
+    ):
+        return False  # "a second time"
+    if (
+        name == "duration"
+        and match.group("num").lower() in ("a", "an")
+        and not (match.group("rel") or match.group("modw"))
+    ):
+        before = text[max(0, match.start() - 10) : match.start()]
+        if re.search(r"(?:\bper|\bonce|\btwice|\btimes|\$[\d.,]+|\bcents?)\s*$", before):
+            return False
+    return True
+
+
+def glue_between(text: str, left_end: int, right_start: int) -> bool:
+    """True when only a comma, "on", "at" or spaces separate two expressions."""
+    if right_start < left_end or right_start - left_end > 5:
+        return False
+    return _GLUE.fullmatch(text, left_end, right_start) is not None

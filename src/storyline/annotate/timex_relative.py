@@ -1,0 +1,201 @@
+"""Resolvers of relative expressions: weekdays, "last week", "two weeks ago", durations.
+
+Each ``_r_*`` function needs the regex match of its rule and a
+:class:`~storyline.annotate.timex_calendar.Context` and returns a
+:class:`~storyline.annotate.timex_calendar.Resolved` (or None to drop the match).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from storyline.annotate.timex_calendar import (
+    Context,
+    Resolved,
+    dated,
+    direction,
+    duration_value,
+    fmt,
+    last_completed_quarter,
+    mod_of,
+    parse_value,
+    period_code,
+    shift,
+    unit_code,
+    unresolved,
+    weekday_date,
+)
+from storyline.annotate.timex_lexicon import (
+    MOD_WORDS,
+    PARTS_OF_DAY,
+    WEEKDAYS,
+    parse_number,
+)
+
+
+def _r_year_earlier(m: re.Match[str], ctx: Context) -> Resolved | None:
+    parsed = parse_value(ctx.anchor_value)
+    grans = ("Q",) if m["p"] and m["p"].lower() == "quarter" else ("Q", "M", "H")
+    if parsed and parsed[1] in grans and parsed[0].year >= 1000:
+        return Resolved("DATE", fmt(shift(parsed[0], -1, "Y"), parsed[1]), None, ctx.anchor_value)
+    if ctx.dct is None:
+        return unresolved("DATE")
+    if m["p"] and m["p"].lower() == "quarter":
+        return dated(shift(last_completed_quarter(ctx.dct), -1, "Y"), "Q", ctx, None)
+    return dated(shift(ctx.dct, -1, "Y"), "Y", ctx, None)
+
+
+def _r_edge_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if ctx.dct is None:
+        return unresolved("DATE", MOD_WORDS[m["edge"].lower()])
+    gran = period_code(m["unit"].lower())
+    rel = m["rel"].lower()
+    n = -1 if rel == "last" else 1 if rel == "next" else 0
+    base = ctx.dct
+    if rel == "that":
+        parsed = parse_value(ctx.anchor_value)
+        base = parsed[0] if parsed else ctx.dct
+    return dated(shift(base, n, gran), gran, ctx, MOD_WORDS[m["edge"].lower()])
+
+
+def _r_rel_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
+    unit, rel, det = m["unit"].lower(), m["rel"].lower(), bool(m["det"])
+    gran, mod = period_code(unit), mod_of(m)
+    if det and rel in ("past", "last", "next") and gran != "D" and not (m["edge"] or m["edge2"]):
+        return Resolved("DURATION", duration_value(1, unit_code(unit), False), mod)
+    if (
+        (rel in ("previous", "prior", "following", "same") and det)
+        or rel == "that"
+        or (det and gran == "D")
+    ):
+        base = ctx.anchor if gran == "D" else None
+        parsed = parse_value(ctx.anchor_value)
+        if base is None:
+            base = parsed[0] if parsed and parsed[1] != "D" else ctx.anchor
+        if base is None:
+            return unresolved("DATE", mod)
+        n = {"previous": -1, "prior": -1, "last": -1, "past": -1}.get(rel, 0) or (
+            1 if rel in ("following", "next", "coming") else 0
+        )
+        d = shift(base, n, gran)
+        return Resolved("DATE", fmt(d, gran), mod, base.isoformat(), d if gran == "D" else None)
+    if ctx.dct is None:
+        return unresolved("DATE", mod)
+    if gran == "D":
+        step = {"this": 0, "current": 0, "same": 0, "next": 1, "coming": 1}.get(rel)
+        return None if step is None else dated(shift(ctx.dct, step, "D"), "D", ctx, mod)
+    if rel == "latest" and gran == "Q":
+        return dated(last_completed_quarter(ctx.dct), "Q", ctx, mod)
+    n = {"last": -1, "past": -1, "previous": -1, "prior": -1, "latest": -1, "next": 1,
+         "coming": 1, "following": 1}.get(rel, 0)  # fmt: skip
+    return dated(shift(ctx.dct, n, gran), gran, ctx, mod)
+
+
+def _r_the_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if ctx.dct is None:
+        return unresolved("DATE", mod_of(m))
+    unit = " ".join(m["unit"].lower().split())
+    way = direction(ctx)
+    if unit == "quarter":
+        d = last_completed_quarter(ctx.dct) if way < 0 else ctx.dct
+        return dated(d, "Q", ctx, mod_of(m))
+    if unit == "weekend":
+        sat = weekday_date(5, ctx.dct, None, way if way else -1)
+        return dated(sat, "WE", ctx, mod_of(m))
+    return dated(ctx.dct, "Y", ctx, mod_of(m))
+
+
+def _r_ago(m: re.Match[str], ctx: Context) -> Resolved | None:
+    n = parse_number(m["num"])
+    unit = unit_code(m["unit"])
+    word = " ".join(m["dir"].lower().split())
+    sign = -1 if word in ("ago", "earlier", "before") else 1
+    if n is None:
+        return Resolved("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", mod_of(m))
+    if word in ("ago", "from now", "hence"):
+        if ctx.dct is None:
+            return unresolved("DATE", mod_of(m))
+        base = ctx.dct
+        parsed = parse_value(ctx.anchor_value)
+        if unit == "Y" and parsed and parsed[1] in ("Q", "H"):
+            base, unit = parsed[0], "Y"  # "a year ago" after "the third quarter": that quarter
+            d = shift(base, -int(n) if sign < 0 else int(n), "Y")
+            return Resolved("DATE", fmt(d, parsed[1]), mod_of(m), ctx.anchor_value)
+        gran = {"M": "M", "W": "W", "Y": "Y", "DE": "Y", "CE": "Y", "Q": "Q"}.get(unit, "D")
+    else:
+        parsed = parse_value(ctx.anchor_value)
+        if parsed is None:
+            if ctx.anchor is None:
+                return unresolved("DATE", mod_of(m))
+            parsed = (ctx.anchor, "D")
+        base, gran = parsed
+    if unit in ("S",) or m["unit"].lower().startswith(("hour", "minute")):
+        d = base
+    elif n != int(n):
+        d = base + timedelta(
+            days=sign * round(n * {"D": 1, "W": 7, "M": 30, "Y": 365}.get(unit, 365))
+        )
+    else:
+        d = shift(base, sign * int(n), unit if unit != "DE" else "DE")
+    return Resolved("DATE", fmt(d, gran), mod_of(m), base.isoformat(), d if gran == "D" else None)
+
+
+def _r_vague_ago(m: re.Match[str], ctx: Context) -> Resolved | None:
+    return Resolved("DATE", "PAST_REF" if m["dir"].lower() in ("ago", "earlier") else "FUTURE_REF")
+
+
+def _r_duration(m: re.Match[str], ctx: Context) -> Resolved | None:
+    unit_word = m["unit"].lower()
+    unit = unit_code(unit_word)
+    time_unit = unit_word.startswith(("hour", "minute", "second"))
+    n = parse_number(m["num"])
+    mod = mod_of(m) or ("EQUAL_OR_MORE" if m["num2"] else None)
+    return Resolved("DURATION", duration_value(n, unit, time_unit), mod)
+
+
+def _r_vague_duration(m: re.Match[str], ctx: Context) -> Resolved | None:
+    unit_word = m["unit"].lower()
+    time_unit = unit_word.startswith(("hour", "minute"))
+    return Resolved("DURATION", duration_value(None, unit_code(unit_word), time_unit))
+
+
+def _r_part_of_day(m: re.Match[str], ctx: Context) -> Resolved | None:
+    word = (m["rel"] or m["tonight"] or "").lower()
+    pod = "NI" if m["tonight"] else PARTS_OF_DAY[m["pod"].lower()]
+    if ctx.dct is None:
+        return unresolved("TIME")
+    n = {"yesterday": -1, "last": -1, "tomorrow": 1}.get(word, 0)
+    d = ctx.dct + timedelta(days=n)
+    return Resolved("TIME", f"{d.isoformat()}T{pod}", None, ctx.dct.isoformat(), d)
+
+
+def _r_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    mod = mod_of(m)
+    pod = m["pod"]
+    typ = "TIME" if pod else "DATE"
+    if ctx.dct is None:
+        return unresolved(typ, mod)
+    rel = m["rel"].lower() if m["rel"] else None
+    d = weekday_date(WEEKDAYS[m["wd"].lower()], ctx.dct, rel, direction(ctx))
+    value = d.isoformat()
+    if pod:
+        value += "T" + PARTS_OF_DAY[pod.lower()] if pod.lower() != "midnight" else "T24:00"
+    return Resolved(typ, value, mod, ctx.dct.isoformat(), d)
+
+
+def _r_pod_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if ctx.dct is None:
+        return unresolved("TIME")
+    d = weekday_date(WEEKDAYS[m["wd"].lower()], ctx.dct, None, direction(ctx))
+    pod = m["pod"].lower()
+    suffix = "T24:00" if pod == "midnight" else "T" + PARTS_OF_DAY[pod]
+    return Resolved("TIME", d.isoformat() + suffix, None, ctx.dct.isoformat(), d)
+
+
+RELATIVE_HANDLERS = {
+    "year_earlier": _r_year_earlier, "edge_unit": _r_edge_unit, "rel_unit": _r_rel_unit,
+    "the_unit": _r_the_unit, "ago": _r_ago, "vague_ago": _r_vague_ago,
+    "duration": _r_duration, "vague_duration": _r_vague_duration,
+    "part_of_day": _r_part_of_day, "weekday": _r_weekday, "pod_weekday": _r_pod_weekday,
+}  # fmt: skip

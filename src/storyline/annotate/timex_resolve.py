@@ -1,0 +1,287 @@
+"""Normalisation of matched time expressions to TIMEX3 values.
+
+``resolve`` needs a :class:`~storyline.annotate.timex_patterns.Candidate` and a
+:class:`~storyline.annotate.timex_calendar.Context` (document creation time, the tense of
+the sentence, the anchor: the last resolved date in the text) and adds a
+:class:`~storyline.annotate.timex_calendar.Resolved` value. Explicit and calendar
+expressions are resolved here, relative ones in ``timex_relative``. ``mod`` is a TimeML
+mod (START, MID, END, APPROX, LESS_THAN, MORE_THAN, EQUAL_OR_MORE, EQUAL_OR_LESS,
+ON_OR_AFTER).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from storyline.annotate.timex_calendar import (
+    NEAR,
+    SEASON_ORDER,
+    Context,
+    Resolved,
+    dated,
+    direction,
+    duration_value,
+    fmt,
+    mod_of,
+    pick,
+    unit_code,
+    unresolved,
+)
+from storyline.annotate.timex_lexicon import (
+    MONTHS,
+    ORDINALS,
+    PARTS_OF_DAY,
+    SEASONS,
+    WEEKDAYS,
+    parse_number,
+)
+from storyline.annotate.timex_patterns import Candidate
+from storyline.annotate.timex_relative import RELATIVE_HANDLERS
+
+_REF_WORDS = {
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
+    "presently": "PRESENT_REF", "at present": "PRESENT_REF", "these days": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF",
+    "formerly": "PAST_REF", "the past": "PAST_REF", "soon": "FUTURE_REF",
+}  # fmt: skip
+_SET_ADVERBS = {
+    "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
+    "quarterly": "P3M", "hourly": "PT1H", "nightly": "P1D", "biweekly": "P2W",
+    "semiannually": "P6M", "semi-annually": "P6M",
+}  # fmt: skip
+
+
+def resolve(cand: Candidate, ctx: Context) -> Resolved | None:
+    """The TIMEX3 type/value/mod of one candidate; None drops it (not a time expression).
+
+    Relative expressions get ``value=None`` while ``ctx.dct`` is None.
+    """
+    handler = _HANDLERS[cand.rule.name]
+    return handler(cand.match, ctx)
+
+
+def _r_iso(m: re.Match[str], ctx: Context) -> Resolved | None:
+    try:
+        d = date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+    if m["h"]:
+        return Resolved("TIME", f"{d.isoformat()}T{m['h']}:{m['mi']}", None, None, d)
+    return Resolved("DATE", d.isoformat(), None, None, d)
+
+
+def _r_numeric(m: re.Match[str], ctx: Context) -> Resolved | None:
+    a, b, y = int(m["m"]), int(m["d"]), int(m["y"])
+    if y < 100:
+        y += 1900 if y > 30 else 2000
+    if a > 12 >= b:
+        a, b = b, a  # day/month/year, unambiguous
+    elif a <= 12 and b <= 12 and a != b:
+        return None  # 1/2/2023 could be either: not tagged
+    try:
+        d = date(y, a, b)
+    except ValueError:
+        return None
+    return Resolved("DATE", d.isoformat(), None, None, d)
+
+
+def _month_day(
+    month: int, day: int, year: str | None, m: re.Match[str], ctx: Context
+) -> Resolved | None:
+    mod = mod_of(m)
+    if year:
+        try:
+            d = date(int(year), month, day)
+        except ValueError:
+            return None
+        return Resolved("DATE", d.isoformat(), mod, None, d)
+    if ctx.dct is None:
+        return unresolved("DATE", mod)
+    options = []
+    for y in (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1):
+        try:
+            options.append(date(y, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    d = pick(options, ctx.dct, direction(ctx, 0), ctx.cue_distance > NEAR)
+    return dated(d, "D", ctx, mod)
+
+
+def _r_month_day(m: re.Match[str], ctx: Context) -> Resolved | None:
+    month = MONTHS[m["mon"].lower().rstrip(".")]
+    return _month_day(month, int(m["d"]), m["y"], m, ctx)
+
+
+def _r_month_year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    d = date(int(m["y"]), MONTHS[m["mon"].lower().rstrip(".")], 1)
+    return Resolved("DATE", fmt(d, "M"), mod_of(m))
+
+
+def _r_month(m: re.Match[str], ctx: Context) -> Resolved | None:
+    month = MONTHS[m["mon"].lower()]
+    if ctx.dct is None:
+        return unresolved("DATE", mod_of(m))
+    rel, y = m["rel"], ctx.dct.year
+    this = date(y, month, 1)
+    cur = date(y, ctx.dct.month, 1)
+    if rel == "last" or rel == "past":
+        d = this if this < cur else date(y - 1, month, 1)
+    elif rel in ("next", "coming"):
+        d = this if this > cur else date(y + 1, month, 1)
+    elif rel == "this":
+        d = this
+    else:
+        options = [date(y - 1, month, 1), this, date(y + 1, month, 1)]
+        d = pick(options, cur, direction(ctx, 0), ctx.cue_distance > NEAR)
+    return dated(d, "M", ctx, mod_of(m))
+
+
+def _r_season(m: re.Match[str], ctx: Context) -> Resolved | None:
+    code = SEASONS[m["season"].lower()]
+    if m["y"]:
+        return Resolved("DATE", f"{m['y']}-{code}", mod_of(m))
+    rel = (m["rel"] or "").lower()
+    if not rel and not (m["edge"] or m["edge2"]):
+        return None
+    if ctx.dct is None:
+        return unresolved("DATE", mod_of(m))
+    month = ctx.dct.month
+    current = 0 if month in (12, 1, 2) else 1 + (month - 3) // 3
+    wanted = SEASON_ORDER[code]
+    year = ctx.dct.year
+    if rel == "last" or (rel in ("the", "") and direction(ctx) < 0):
+        year -= wanted >= current
+    elif rel in ("next", "coming") or (rel in ("the", "") and direction(ctx) > 0):
+        year += wanted <= current
+    anchor = ctx.dct.isoformat()
+    return Resolved("DATE", f"{year:04d}-{code}", mod_of(m), anchor)
+
+
+def _r_year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    mod = "ON_OR_AFTER" if m["later"] else mod_of(m)
+    return Resolved("DATE", m["y"], mod)
+
+
+def _r_decade(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if m["dec"]:
+        return Resolved("DATE", m["dec"][:3], mod_of(m))
+    words = "twenties thirties forties fifties sixties seventies eighties nineties".split()
+    tens = int(m["dec2"][0]) if m["dec2"] else 2 + words.index(m["decw"].lower())
+    century = 19
+    if ctx.dct is not None and tens * 10 <= ctx.dct.year % 100 and ctx.dct.year >= 2000:
+        century = 20
+    return Resolved("DATE", f"{century}{tens}", mod_of(m))
+
+
+def _r_century(m: re.Match[str], ctx: Context) -> Resolved | None:
+    return Resolved("DATE", f"{int(m['c']) - 1:02d}", None)
+
+
+def _quarter(q: int, half: bool, year: str | None, ctx: Context, mod: str | None) -> Resolved:
+    code = "H" if half else "Q"
+    if year:
+        return Resolved("DATE", f"{year}-{code}{q}", mod)
+    if ctx.dct is None:
+        return unresolved("DATE", mod)
+    start = date(ctx.dct.year, (6 if half else 3) * (q - 1) + 1, 1)
+    number = ctx.dct.year - (direction(ctx) < 0 and start > ctx.dct)
+    return Resolved("DATE", f"{number}-{code}{q}", mod, ctx.dct.isoformat())
+
+
+def _r_quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
+    q = ORDINALS[m["q"].lower()]
+    return _quarter(q, m["qh"].lower() == "half", m["y1"] or m["y2"], ctx, None)
+
+
+def _r_quarter_code(m: re.Match[str], ctx: Context) -> Resolved | None:
+    return _quarter(int(m["q"]), m["qc"].upper() == "H", m["y2"], ctx, None)
+
+
+def time_of_day(m: re.Match[str]) -> str:
+    """ "T15:00" for "3 p.m.", "T12:00" for noon, "T24:00" for midnight."""
+    if m["noon"]:
+        return "T24:00" if m["noon"].lower() == "midnight" else "T12:00"
+    hour = int(m["h"] or m["h2"])
+    minute = int(m["mi"] or m["mi2"] or 0)
+    ap = (m["ap"] or "").lower()
+    if ap.startswith("p") and hour < 12:
+        hour += 12
+    elif ap.startswith("a") and hour == 12:
+        hour = 0
+    return f"T{hour:02d}:{minute:02d}"
+
+
+def _r_time(m: re.Match[str], ctx: Context) -> Resolved | None:
+    hour = int(m["h"] or m["h2"] or 0)
+    if hour > 24 or int(m["mi"] or m["mi2"] or 0) > 59:
+        return None
+    if ctx.dct is None:
+        return unresolved("TIME", mod_of(m))
+    day = ctx.anchor or ctx.dct
+    return Resolved("TIME", day.isoformat() + time_of_day(m), mod_of(m), day.isoformat(), day)
+
+
+def _r_deictic(m: re.Match[str], ctx: Context) -> Resolved | None:
+    word = " ".join(m["word"].lower().split())
+    if word in _REF_WORDS:
+        return Resolved("DATE", _REF_WORDS[word])
+    if word.startswith("recent"):
+        unit = unit_code(word.split()[-1])
+        return Resolved("DURATION", duration_value(None, unit, False))
+    if "future" in word or word.startswith("the coming"):
+        return Resolved("DATE", "FUTURE_REF")
+    if ctx.dct is None:
+        return unresolved("DATE")
+    d = ctx.dct + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
+    return dated(d, "D", ctx, None)
+
+
+def _r_set(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if m["adv"]:
+        return Resolved("SET", _SET_ADVERBS[m["adv"].lower()])
+    if m["wd"]:
+        return Resolved("SET", f"XXXX-WXX-{WEEKDAYS[m['wd'].lower()] + 1}")
+    if m["mon"]:
+        return Resolved("SET", f"XXXX-{MONTHS[m['mon'].lower()]:02d}")
+    word = (m["unit"] or m["unit2"]).lower()
+    if word in ("morning", "afternoon", "evening"):
+        return Resolved("SET", f"XXXX-XX-XXT{PARTS_OF_DAY[word]}")
+    n = parse_number(m["num"]) if m["num"] else (2.0 if m["other"] == "other" else 1.0)
+    time_unit = word.startswith(("hour", "minute", "second"))
+    return Resolved("SET", duration_value(n, unit_code(word), time_unit))
+
+
+def _thanksgiving(year: int) -> date:
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def _r_holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    name = " ".join(m["hol"].lower().split())
+    fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+             "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
+             "independence day": (7, 4), "valentine's day": (2, 14)}  # fmt: skip
+    if name.startswith("thanksgiving"):
+        if m["y"]:
+            d = _thanksgiving(int(m["y"]))
+            return Resolved("DATE", d.isoformat(), None, None, d)
+        if ctx.dct is None:
+            return unresolved("DATE")
+        years = (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1)
+        d = pick([_thanksgiving(y) for y in years], ctx.dct, direction(ctx, 0))
+        return dated(d, "D", ctx, None)
+    month, day = fixed[name]
+    return _month_day(month, day, m["y"], m, ctx)
+
+
+_HANDLERS = {
+    **RELATIVE_HANDLERS,
+    "iso": _r_iso, "numeric": _r_numeric, "month_day": _r_month_day,
+    "day_month": _r_month_day, "month_year": _r_month_year, "month": _r_month,
+    "season": _r_season, "year": _r_year, "decade": _r_decade, "century": _r_century,
+    "quarter": _r_quarter, "quarter_code": _r_quarter_code, "time": _r_time,
+    "deictic": _r_deictic, "set": _r_set, "holiday": _r_holiday,
+}  # fmt: skip

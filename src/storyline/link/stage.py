@@ -1,0 +1,83 @@
+"""The link stage over a whole archive: near-duplicates, stories (as a stream), and
+sentence reuse and wire families within each story.
+
+Near-duplicates are not clustered or analysed again: each joins the story of the earliest
+copy and the wire family of that copy. Articles that already have a story keep it (they
+seed the clusterer), so a run over new articles continues the stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from storyline.config import Settings
+from storyline.link.cluster import StoryClusterer
+from storyline.link.dedup import find_duplicates
+from storyline.link.reuse import find_reuse, wire_families
+from storyline.model import AnnotatedArticle, Duplicate, Reuse, Story
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLinks:
+    """One story with what the link stage found inside it."""
+
+    story: Story
+    docs: tuple[AnnotatedArticle, ...]  # the story's articles, duplicates left out
+    reuse: tuple[Reuse, ...]
+    families: tuple[frozenset[str], ...]  # every article of the story in exactly one
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    duplicates: tuple[Duplicate, ...]
+    stories: tuple[StoryLinks, ...]
+
+
+def _order(doc: AnnotatedArticle) -> tuple[bool, date]:
+    return doc.article.published is None, doc.article.published or date.min
+
+
+def cluster(
+    docs: Sequence[AnnotatedArticle],
+    settings: Settings,
+    known: Mapping[str, str] | None = None,
+) -> list[Story]:
+    """Stories of ``docs`` in publication order; ``known`` article -> story seeds the stream."""
+    known = known or {}
+    clusterer = StoryClusterer(settings)
+    for doc in sorted(docs, key=_order):
+        story = known.get(doc.article.id)
+        if story is None:
+            clusterer.add(doc)
+        else:
+            clusterer.seed(doc, story)
+    return clusterer.stories()
+
+
+def link(
+    docs: Sequence[AnnotatedArticle],
+    settings: Settings,
+    known: Mapping[str, str] | None = None,
+) -> LinkResult:
+    """Duplicates, stories, reuse and wire families over ``docs``."""
+    duplicates = find_duplicates([d.article for d in docs], settings)
+    copy_of = {d.article: d.duplicate_of for d in duplicates}
+    originals = [d for d in docs if d.article.id not in copy_of]
+    by_id = {d.article.id: d for d in originals}
+    copies: dict[str, list[str]] = {}
+    for copy, original in copy_of.items():
+        copies.setdefault(original, []).append(copy)
+    linked: list[StoryLinks] = []
+    for story in cluster(originals, settings, known):
+        members = tuple(by_id[a] for a in story.articles)
+        reuse = find_reuse(members, settings)
+        families = [
+            frozenset(family | {c for a in family for c in copies.get(a, ())})
+            for family in wire_families(story.articles, reuse, settings)
+        ]
+        with_copies = tuple(a for aid in story.articles for a in (aid, *copies.get(aid, ())))
+        story = replace(story, articles=with_copies)
+        linked.append(StoryLinks(story, members, tuple(reuse), tuple(families)))
+    return LinkResult(tuple(duplicates), tuple(linked))

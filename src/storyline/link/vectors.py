@@ -1,0 +1,106 @@
+"""Sparse vectors with an incremental IDF, for the streaming story clusterer.
+
+A ``Vocabulary`` counts in how many documents each key occurred so far and gives its IDF.
+A ``Centroid`` sums the length-normalised term-frequency vectors of a story's articles and
+keeps an (approximate) IDF-weighted norm up to date in O(terms of the added article); the
+norm is recomputed exactly whenever the story doubles in size, so IDF drift stays small.
+Large centroids are pruned to their heaviest terms so memory per story is bounded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+
+class Vocabulary:
+    """Document frequencies of keys over the documents seen so far."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.df: Counter[str] = Counter()
+
+    def add(self, keys: Iterable[str]) -> None:
+        """Count one more document containing each of ``keys`` (pass each key once)."""
+        self.documents += 1
+        self.df.update(keys)
+
+    def idf(self, key: str) -> float:
+        """Smoothed IDF ``ln((N + 1) / (df + 1)) + 1`` (unseen keys get the highest value)."""
+        return math.log((self.documents + 1) / (self.df.get(key, 0) + 1)) + 1.0
+
+
+def tf_vector(terms: Iterable[str]) -> dict[str, float]:
+    """Sublinear term frequencies ``1 + ln(tf)`` scaled to unit L2 norm."""
+    counts = Counter(terms)
+    vector = {t: 1.0 + math.log(n) for t, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {t: v / norm for t, v in vector.items()}
+
+
+def weighted_norm(vector: Mapping[str, float], vocabulary: Vocabulary) -> float:
+    """L2 norm of ``vector`` after multiplying each key by its IDF."""
+    return math.sqrt(sum((v * vocabulary.idf(t)) ** 2 for t, v in vector.items()))
+
+
+class Centroid:
+    """The sum of member vectors of one story, compared with IDF weighting."""
+
+    __slots__ = ("_norm2", "_size_at_exact", "max_terms", "size", "weights")
+
+    def __init__(self, max_terms: int = 600) -> None:
+        self.weights: dict[str, float] = {}
+        self.size = 0
+        self.max_terms = max_terms
+        self._norm2 = 0.0
+        self._size_at_exact = 0
+
+    def add(self, vector: Mapping[str, float], vocabulary: Vocabulary) -> None:
+        """Add one member vector; keeps the weighted norm current."""
+        weights = self.weights
+        for term, value in vector.items():
+            old = weights.get(term, 0.0)
+            new = old + value
+            weights[term] = new
+            idf = vocabulary.idf(term)
+            self._norm2 += (new * new - old * old) * idf * idf
+        self.size += 1
+        if len(weights) > 2 * self.max_terms:
+            keep = sorted(weights.items(), key=lambda kv: -kv[1])[: self.max_terms]
+            self.weights = dict(keep)
+            self._size_at_exact = 0
+        if self.size >= 2 * self._size_at_exact:
+            self.refresh(vocabulary)
+
+    def merge(self, other: Centroid, vocabulary: Vocabulary) -> None:
+        """Add all members of ``other``."""
+        for term, value in other.weights.items():
+            self.weights[term] = self.weights.get(term, 0.0) + value
+        self.size += other.size
+        if len(self.weights) > 2 * self.max_terms:
+            keep = sorted(self.weights.items(), key=lambda kv: -kv[1])[: self.max_terms]
+            self.weights = dict(keep)
+        self.refresh(vocabulary)
+
+    def refresh(self, vocabulary: Vocabulary) -> None:
+        """Recompute the weighted norm with the current IDF."""
+        self._norm2 = weighted_norm(self.weights, vocabulary) ** 2
+        self._size_at_exact = self.size
+
+    def cosine(self, query: Mapping[str, float], query_len: float) -> float:
+        """Cosine between this centroid (IDF-weighted) and a vector ``v`` with IDF weights.
+
+        ``query`` holds ``v_t * idf_t`` for each term, i.e. ``tf * idf * idf`` (IDF twice:
+        once for ``v`` and once for the centroid side, so no logarithm runs per candidate);
+        ``query_len`` is the norm of ``v``.
+        """
+        if query_len <= 0.0 or self._norm2 <= 0.0:
+            return 0.0
+        weights = self.weights
+        dot = 0.0
+        for term, value in query.items():
+            own = weights.get(term)
+            if own is not None:
+                dot += value * own
+        return max(0.0, min(1.0, dot / (query_len * math.sqrt(self._norm2))))

@@ -1,0 +1,48 @@
+"""One story's report: a pure function of its linked articles.
+
+Order matters: undated articles get a date first (and their relative time expressions are
+resolved against it), then entities are merged, and the timeline, summary, quotes, claims
+and conflicts are built over the dated articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from storyline.config import Settings
+from storyline.link.stage import StoryLinks
+from storyline.model import StoryReport
+from storyline.synthesize.conflicts import find_conflicts, spelling_conflicts
+from storyline.synthesize.dates import apply_dates, infer_dates
+from storyline.synthesize.entities import merge_entities
+from storyline.synthesize.quotes import group_quotes
+from storyline.synthesize.summary import summarize
+from storyline.synthesize.timeline import build_timeline
+
+
+def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
+    """The report of one story: dates, entities, timeline, summary, quotes, conflicts."""
+    families = links.families
+    inferred = infer_dates(links.docs, families)
+    docs = apply_dates(links.docs, inferred)
+    entities = merge_entities(docs)
+    sentences = {d.article.id: d.sentences for d in docs}
+    claims = {d.article.id: d.claims for d in docs}
+    days = [d.article.published for d in docs if d.article.published is not None]
+    story = replace(
+        links.story,
+        first_seen=min(days, default=None),
+        last_seen=max(days, default=None),
+    )
+    return StoryReport(
+        story=story,
+        summary=tuple(summarize(docs, families, max_words=settings.summary_words)),
+        timeline=tuple(build_timeline(docs, families)),
+        entities=tuple(entities),
+        quotes=tuple(group_quotes({d.article.id: d.quotes for d in docs}, sentences, entities)),
+        claims=tuple(c for d in docs for c in d.claims),
+        conflicts=tuple(find_conflicts(claims, sentences, families))
+        + tuple(spelling_conflicts(entities)),
+        reuse=links.reuse,
+        inferred_dates=inferred,
+    )
