@@ -108,6 +108,22 @@ def test_seasons_years_decades_centuries() -> None:
     assert [t.text for t in tag("The firm hired 2000 workers.", DCT)] == []
 
 
+def test_spoken_years_and_month_of_relative_year() -> None:
+    assert value("He was convicted in nineteen ninety-one.", "nineteen ninety-one") == "1991"
+    assert value("The goal is the year two thousand.", "the year two thousand") == "2000"
+    assert value("In January this year, police arrived.", "January this year") == "2023-01"
+    assert value("But in June last year, the leaders met.", "June last year") == "2022-06"
+
+
+def test_year_ago_and_next_years_quarters() -> None:
+    assert value("It earned more in the year-ago third quarter.", "the year-ago third quarter") == (
+        "2022-Q3"
+    )
+    assert value("It could close in next year's first quarter.", "next year's first quarter") == (
+        "2024-Q1"
+    )
+
+
 def test_quarters_and_halves() -> None:
     assert value("Profit rose in the third quarter.", "the third quarter") == "2022-Q3"
     assert value("Profit will rise in the first quarter.", "the first quarter") == "2023-Q1"
@@ -158,6 +174,13 @@ def test_anchored_expressions_use_preceding_date() -> None:
     assert (alone.value, alone.anchor) == ("2023-01-30", "2023-01-31")
 
 
+def test_long_offset_before_an_event_is_a_duration() -> None:
+    found = tag("It wasn't until twenty years after the first flight that women flew.", DCT)
+    assert [(t.text, t.type, t.value) for t in found] == [("twenty years", "DURATION", "P20Y")]
+    later = get("On Friday he was shot. Two days later, he died.", "Two days later")
+    assert (later.value, later.anchor) == ("2023-01-29", "2023-01-27")
+
+
 def test_since_year_and_deictic_days() -> None:
     assert value("Killed in East Jerusalem since 1967 and more.", "1967") == "1967"
     assert value("Yesterday the talks ended.", "Yesterday") == "2023-01-30"
@@ -197,6 +220,9 @@ def test_fuzzy_references() -> None:
     assert value("He is currently in Cairo.", "currently") == "PRESENT_REF"
     assert value("Talks will resume soon.", "soon") == "FUTURE_REF"
     assert value("Talks may resume in the future.", "the future") == "FUTURE_REF"
+    assert value("It blamed the current weakness.", "current") == "PRESENT_REF"
+    assert value("It followed the recent sale.", "recent") == "PAST_REF"
+    assert value("It will slow in coming months.", "coming months") == "FUTURE_REF"
 
 
 # --- explicit dates and times ------------------------------------------------------------
@@ -216,6 +242,16 @@ def test_fuzzy_references() -> None:
 )
 def test_explicit_dates(text: str, phrase: str) -> None:
     assert value(text, phrase) == "2023-01-30"
+
+
+def test_month_day_year_choice() -> None:
+    # a weekday fixes the year; a deadline is just ahead; a past event is behind
+    assert value("The paper said on Thursday, Oct. 26: the murder...", "Thursday, Oct. 26") == (
+        "2023-10-26"
+    )
+    assert value("The boy must be returned by Feb. 14.", "Feb. 14") == "2023-02-14"
+    assert value("The dividend is payable Dec. 7.", "Dec. 7", date(1989, 10, 27)) == "1989-12-07"
+    assert value("The Nov. 23 attack killed five.", "Nov. 23") == "2022-11-23"
 
 
 def test_ambiguous_numeric_date_is_not_tagged() -> None:

@@ -55,8 +55,8 @@ _TENSE_CUES = re.compile(
     r"met|began|took|gave|made|held|left|fell|rose|saw|won|lost|got|led|sent|spoke|brought|"
     r"bought|sold|thought|found|became|paid|struck|ran|wrote|spent|built|stood|felt|fought|"
     r"caught|meant|grew|drew|threw|flew|shot|broke|chose|drove|knew|sought|"
-    r"[a-z]{2,}ed)\b|"
-    r"\b(?P<pres>is|are|am|says|say|has|have)\b",
+    r"[a-z]{2,}(?<!e)ed)\b|"
+    r"\b(?P<pres>is|are|am|has|have)\b",
     re.IGNORECASE,
 )
 _DAY_RULES = frozenset({"weekday", "month_day", "day_month", "iso", "deictic", "holiday"})
@@ -96,7 +96,8 @@ def split_sentences(text: str, article_id: str = "") -> tuple[Sentence, ...]:
 
 
 _DEADLINE = re.compile(
-    r"\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as|effective|payable|starting)"
+    r"\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as|effective|payable|starting|"
+    r"(?:extended|postponed|delayed|adjourned)\s+(?:\w+\s+)?to)"
     r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -130,8 +131,7 @@ def _cues(text: str, lo: int, hi: int) -> tuple[tuple[int, int, str], ...]:
     cues = []
     for cue in _TENSE_CUES.finditer(text, lo, hi):
         kind = cue.lastgroup or "past"
-        passive = kind == "past" and cue.group().lower().endswith("ed")
-        if passive and _PASSIVE.search(text, max(lo, cue.start() - 7), cue.start()):
+        if kind == "past" and _PASSIVE.search(text, max(lo, cue.start() - 7), cue.start()):
             continue
         tense = FUTURE if kind.startswith("fut") else PAST if kind == "past" else PRESENT
         cues.append((cue.start(), cue.end(), tense))

@@ -8,6 +8,7 @@ moves it, :func:`parse_value` reads a value back (to anchor later expressions on
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -81,7 +82,7 @@ def shift(d: date, n: int, unit: str) -> date:
     total = d.year * 12 + d.month - 1 + months
     year, month = divmod(total, 12)
     year = min(max(year, 1), 9999)
-    return date(year, month + 1, min(d.day, 28))
+    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
 
 
 _VALUE = re.compile(r"(\d{4})(?:-(?:(\d\d)(?:-(\d\d))?|W(\d\d)|Q(\d)|H(\d)))?")
@@ -115,23 +116,28 @@ def direction(ctx: Context, default: int = -1) -> int:
     return {PAST: -1, FUTURE: 1, PRESENT: 0}.get(ctx.tense, default)
 
 
-def pick(candidates: list[date], dct: date, direction: int, far_cue: bool = False) -> date:
+def pick(
+    candidates: list[date], dct: date, direction: int, far_cue: bool = False, slack: int = 0
+) -> date:
     """Choose among dates one year apart: latest on/before DCT, first on/after, or nearest.
+
+    ``slack`` days let a past expression be just after the DCT and a future one just
+    before it ("by Jan. 14" in an article of Jan. 15).
 
     With ``far_cue`` (the past-tense cue is far from the expression) a date less than 100
     days ahead that is at least three times closer than the past one wins: explicit dates
     just ahead of the DCT are mostly announced events ("payable Dec. 7").
     """
     if direction < 0:
-        before = [c for c in candidates if c <= dct]
-        after = [c for c in candidates if c > dct]
+        before = [c for c in candidates if (c - dct).days <= slack]
+        after = [c for c in candidates if (c - dct).days > slack]
         if far_cue and before and after:
             ahead, back = (min(after) - dct).days, (dct - max(before)).days
             if ahead < 100 and 3 * ahead < back:
                 return min(after)
         return max(before) if before else min(candidates)
     if direction > 0:
-        after = [c for c in candidates if c >= dct]
+        after = [c for c in candidates if (dct - c).days <= slack]
         return min(after) if after else max(candidates)
     return min(candidates, key=lambda c: (abs((c - dct).days), c > dct))
 
@@ -173,7 +179,7 @@ def unit_code(word: str) -> str:
 def duration_value(n: float | None, unit: str, time_unit: bool) -> str:
     if n is None:
         return f"PTX{unit}" if time_unit else f"PX{unit}"
-    scale = {"DE": (10, "Y"), "CE": (100, "Y"), "ML": (1000, "Y"), "Q": (3, "M"), "WE": (2, "D")}
+    scale = {"DE": (10, "Y"), "CE": (100, "Y"), "ML": (1000, "Y"), "WE": (2, "D")}
     if unit in scale:
         factor, unit = scale[unit]
         n *= factor

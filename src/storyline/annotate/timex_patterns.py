@@ -17,6 +17,7 @@ from storyline.annotate.timex_lexicon import (
     PARTS_OF_DAY,
     SEASONS,
     WEEKDAYS,
+    WORD_TRIGGERS,
     alternation,
 )
 
@@ -94,6 +95,13 @@ RULES: tuple[Rule, ...] = (
         rf"(?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR})\b)?",
     ),
     _rule("month_year", rf"{EDGE}\b(?P<mon>{MONTH})(?:\s+of)?,?\s+(?P<y>{YEAR})\b(?![-,.]\d)"),
+    _rule("month_rel_year", rf"\b(?P<mon>{MONTH_FULL})\s+(?P<rel>this|last|next)\s+year\b"),
+    _rule(
+        "spoken_year",
+        rf"\b(?:(?P<c>nineteen|eighteen)\s+(?P<yy>{_TENS}(?:[\s-]{_ONES})?|ten|eleven|twelve|"
+        r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b|"
+        rf"the\s+year\s+two\s+thousand(?:\s+(?:and\s+)?(?P<yy2>{_ONES}|ten))?\b)",
+    ),
     _rule("month", rf"{EDGE}(?:\b(?P<rel>last|next|this|past|coming)\s+)?\b(?P<mon>{MONTH_FULL})"),
     _rule(
         "season",
@@ -114,7 +122,8 @@ RULES: tuple[Rule, ...] = (
     _rule("century", r"(?:\bthe\s+)?\b(?P<c>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
     _rule(
         "quarter",
-        rf"(?:\b(?:the|its|a|their)\s+(?=[^\s]+\s))?(?:(?P<y1>{YEAR})\s+)?(?:fiscal[\s-]+)?"
+        rf"(?:\b(?:the|its|a|their)\s+(?=[^\s]+\s))?(?:(?P<y1>{YEAR})\s+)?"
+        r"(?:(?P<yago>year[\s-](?:ago|earlier))\s+|(?P<yrel>next|last|this)\s+year's\s+)?(?:fiscal[\s-]+)?"
         r"\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?(?P<qh>quarter|half)\b"
         rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR})\b)?",
     ),
@@ -181,7 +190,8 @@ RULES: tuple[Rule, ...] = (
         "deictic",
         r"\b(?P<word>today|yesterday|tomorrow|now|currently|recently|lately|soon|nowadays|presently|"
         r"at\s+present|these\s+days|the\s+(?:near\s+|distant\s+)?future|the\s+past"
-        r"|recent\s+(?:days|weeks|months|years|decades)|(?<=in\s)the\s+coming\s+(?:days|weeks|months|years))\b"
+        r"|recent(?:\s+(?:days|weeks|months|years|decades))?|current|"
+        r"(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters))\b"
         r"(?!\s*-)",
     ),
     _rule(
@@ -199,42 +209,6 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-_UNIT_RULES = ("rel_unit", "ago", "duration", "vague_duration", "vague_ago", "the_unit", "set")
-_UNIT_FORMS = (
-    *(
-        u + s
-        for u in ("second", "minute", "hour", "day", "night", "week", "weekend", "month", "decade")
-        for s in ("", "s")
-    ),
-    "millennium",
-    "millennia",
-)
-_WORD_GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (tuple(MONTHS), "month_day day_month month_year month set"),
-    (tuple(SEASONS), "season"),
-    (("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
-      "nineties"), "decade"),
-    (("century", "centuries"), "century " + " ".join(_UNIT_RULES)),
-    (("quarter", "quarters", "half"), "quarter " + " ".join(_UNIT_RULES)),
-    (("q", "h"), "quarter_code"),
-    (("year", "years"), "year_earlier holiday " + " ".join(_UNIT_RULES)),
-    (("earlier", "later", "early", "late", "mid"), "edge_unit"),
-    (_UNIT_FORMS, " ".join(_UNIT_RULES)),
-    (("fiscal",), "the_unit"),
-    (("noon", "midnight", "midday"), "time pod_weekday"),
-    ((*PARTS_OF_DAY, "tonight"), "part_of_day pod_weekday"),
-    (tuple(WEEKDAYS), "weekday pod_weekday set"),
-    (("today", "yesterday", "tomorrow", "now", "currently", "recently", "lately", "soon",
-      "nowadays", "presently", "present", "days", "future", "past", "recent", "coming"), "deictic"),
-    (("every", "each", "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly",
-      "biweekly", "semiannually", "annually", "once", "twice", "times"), "set"),
-    (("christmas", "thanksgiving", "independence", "halloween", "valentine"), "holiday"),
-)  # fmt: skip
-#: lower-cased word -> the rules whose matches can contain it (rules run only around them)
-WORD_TRIGGERS: dict[str, set[str]] = {}
-for _words, _names in _WORD_GROUPS:
-    for _word in _words:
-        WORD_TRIGGERS.setdefault(_word, set()).update(_names.split())
 _WORD = re.compile(r"[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
 _WINDOW = 48
@@ -267,8 +241,28 @@ def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
     return hits
 
 
+#: "twenty years after the first astronauts": a duration before an event (TimeML), not a
+#: date anchored on the previous one; day- and week-scale offsets stay anchored dates
+AGO_DURATION = Rule("ago_duration", RULES[[r.name for r in RULES].index("ago")].pattern, "DURATION")
+_EVENT_OFFSET = re.compile(
+    r"(?:seconds?|minutes?|hours?|months?|quarters?|years?|decades?|centur(?:y|ies)|millenni\w*)",
+    re.IGNORECASE,
+)
+_EVENT_FOLLOWS = re.compile(r"\s*[\w$\"“‘']")
+
+
+def _before_event(match: re.Match[str], text: str, end: int) -> bool:
+    """True for "N months after <event>" (an event follows, the unit is not day-scale)."""
+    return (
+        match.group("dir").lower() in ("after", "before")
+        and _EVENT_OFFSET.fullmatch(match.group("unit")) is not None
+        and _EVENT_FOLLOWS.match(text, end) is not None
+    )
+
+
 #: rules that take priority when two matches have the same span length
 _PRIORITY = {rule.name: i for i, rule in enumerate(RULES)}
+_PRIORITY[AGO_DURATION.name] = _PRIORITY["ago"]
 _GLUE = re.compile(r"\s*(?:,\s*|\s+on\s+|\s+at\s+|\s+)?")
 
 
@@ -288,7 +282,13 @@ def find_candidates(text: str) -> list[Candidate]:
                 det = _DETERMINER.match(text, start, end)
                 start = det.end() if det else start
             if end > start and _keep(rule.name, match, text):
-                found.append(Candidate(start, end, rule, match))
+                if rule.name == "ago" and _before_event(match, text, end):
+                    end = match.start("dir")
+                    while text[end - 1].isspace():
+                        end -= 1
+                    found.append(Candidate(start, end, AGO_DURATION, match))
+                else:
+                    found.append(Candidate(start, end, rule, match))
     found.sort(key=lambda c: (c.start, -(c.end - c.start), _PRIORITY[c.rule.name]))
     chosen: list[Candidate] = []
     last_end = -1

@@ -125,7 +125,9 @@ def _r_ago(m: re.Match[str], ctx: Context) -> Resolved | None:
         gran = {"M": "M", "W": "W", "Y": "Y", "DE": "Y", "CE": "Y", "Q": "Q"}.get(unit, "D")
     else:
         parsed = parse_value(ctx.anchor_value)
-        if parsed is None:
+        if parsed is None or (unit in ("D", "W", "WE") and ctx.anchor is not None):
+            # day-scale offsets count from the last resolved day, coarser ones keep the
+            # precision of the last resolved value ("a year earlier" after a quarter)
             if ctx.anchor is None:
                 return unresolved("DATE", mod_of(m))
             parsed = (ctx.anchor, "D")
@@ -193,7 +195,16 @@ def _r_pod_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved("TIME", d.isoformat() + suffix, None, ctx.dct.isoformat(), d)
 
 
+def _r_ago_duration(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """ "twenty years" in "twenty years after the first astronauts": a duration."""
+    unit_word = m["unit"].lower()
+    time_unit = unit_word.startswith(("hour", "minute", "second"))
+    value = duration_value(parse_number(m["num"]), unit_code(unit_word), time_unit)
+    return Resolved("DURATION", value, mod_of(m))
+
+
 RELATIVE_HANDLERS = {
+    "ago_duration": _r_ago_duration,
     "year_earlier": _r_year_earlier, "edge_unit": _r_edge_unit, "rel_unit": _r_rel_unit,
     "the_unit": _r_the_unit, "ago": _r_ago, "vague_ago": _r_vague_ago,
     "duration": _r_duration, "vague_duration": _r_vague_duration,

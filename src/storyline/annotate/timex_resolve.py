@@ -106,7 +106,12 @@ def _month_day(
             continue
     if not options:
         return None
-    d = pick(options, ctx.dct, direction(ctx, 0), ctx.cue_distance > NEAR)
+    weekday = m.groupdict().get("wd")
+    if weekday:  # "Monday, Oct. 26": the year in which Oct. 26 is a Monday
+        same = [o for o in options if o.weekday() == WEEKDAYS[weekday.lower()]]
+        if same:
+            return dated(pick(same, ctx.dct, 0), "D", ctx, mod)
+    d = pick(options, ctx.dct, direction(ctx, 0), ctx.cue_distance > NEAR, slack=7)
     return dated(d, "D", ctx, mod)
 
 
@@ -124,7 +129,7 @@ def _r_month(m: re.Match[str], ctx: Context) -> Resolved | None:
     month = MONTHS[m["mon"].lower()]
     if ctx.dct is None:
         return unresolved("DATE", mod_of(m))
-    rel, y = m["rel"], ctx.dct.year
+    rel, y = (m["rel"] or "").lower(), ctx.dct.year
     this = date(y, month, 1)
     cur = date(y, ctx.dct.month, 1)
     if rel == "last" or rel == "past":
@@ -193,7 +198,31 @@ def _quarter(q: int, half: bool, year: str | None, ctx: Context, mod: str | None
 
 def _r_quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
     q = ORDINALS[m["q"].lower()]
-    return _quarter(q, m["qh"].lower() == "half", m["y1"] or m["y2"], ctx, None)
+    year = m["y1"] or m["y2"]
+    if not year and ctx.dct is not None and (m["yago"] or m["yrel"]):
+        step = {"next": 1, "this": 0}.get((m["yrel"] or "").lower(), -1)
+        year = str(ctx.dct.year + step)  # "the year-ago third quarter", "next year's first"
+    return _quarter(q, m["qh"].lower() == "half", year, ctx, None)
+
+
+def _r_month_rel_year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if ctx.dct is None:
+        return unresolved("DATE")
+    step = {"last": -1, "next": 1}.get(m["rel"].lower(), 0)
+    d = date(ctx.dct.year + step, MONTHS[m["mon"].lower()], 1)
+    return dated(d, "M", ctx, None)
+
+
+def _r_spoken_year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if m["c"]:
+        rest = parse_number(m["yy"])
+        if rest is None:
+            return None
+        return Resolved(
+            "DATE", str({"nineteen": 1900, "eighteen": 1800}[m["c"].lower()] + int(rest))
+        )
+    rest = parse_number(m["yy2"]) if m["yy2"] else 0.0
+    return Resolved("DATE", str(2000 + int(rest or 0)))
 
 
 def _r_quarter_code(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -229,9 +258,10 @@ def _r_deictic(m: re.Match[str], ctx: Context) -> Resolved | None:
     if word in _REF_WORDS:
         return Resolved("DATE", _REF_WORDS[word])
     if word.startswith("recent"):
-        unit = unit_code(word.split()[-1])
-        return Resolved("DURATION", duration_value(None, unit, False))
-    if "future" in word or word.startswith("the coming"):
+        return Resolved("DATE", "PAST_REF")
+    if word == "current":
+        return Resolved("DATE", "PRESENT_REF")
+    if "future" in word or "coming" in word:
         return Resolved("DATE", "FUTURE_REF")
     if ctx.dct is None:
         return unresolved("DATE")
@@ -284,4 +314,5 @@ _HANDLERS = {
     "season": _r_season, "year": _r_year, "decade": _r_decade, "century": _r_century,
     "quarter": _r_quarter, "quarter_code": _r_quarter_code, "time": _r_time,
     "deictic": _r_deictic, "set": _r_set, "holiday": _r_holiday,
+    "month_rel_year": _r_month_rel_year, "spoken_year": _r_spoken_year,
 }  # fmt: skip
