@@ -19,11 +19,13 @@ from storyline.annotate.stages import ANNOTATION_VERSION, annotate_batch
 from storyline.config import Settings
 from storyline.errors import InputError, TooLargeError
 from storyline.ingest.registry import READERS, find_files
+from storyline.link.reuse import find_reuse, wire_families
 from storyline.link.stage import link
-from storyline.model import AnnotatedArticle, Article
+from storyline.model import AnnotatedArticle, Article, SummarySentence
 from storyline.schema import story_v1
 from storyline.store import Skip, Store
 from storyline.synthesize.report import synthesize_story
+from storyline.synthesize.summary import summarize
 
 #: progress callback: (step name, done, total or None)
 Progress = Callable[[str, int, int | None], None]
@@ -173,3 +175,29 @@ def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _q
         annotated = annotate_pending(store, settings, progress)
         linked = link_and_synthesize(store, settings, progress)
     return RunReport(report, annotated, linked.stories, linked.duplicates, settings.db)
+
+
+def read_articles(paths: Sequence[str | Path], settings: Settings) -> list[Article]:
+    """The articles under ``paths`` without storing them (bad files raise InputError)."""
+    articles: dict[str, Article] = {}
+    for found in find_files(paths):
+        if found.error is not None:
+            raise found.error
+        for item in read_file(found.path, settings):
+            if isinstance(item, InputError):
+                raise item
+            articles.setdefault(item.id, item)
+    return list(articles.values())
+
+
+def summarize_paths(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    max_words: int | None,
+    max_bytes: int | None,
+) -> list[SummarySentence]:
+    """A cited summary of the articles under ``paths``, taken as one story."""
+    docs = annotate_batch(read_articles(paths, settings), settings)
+    reuse = find_reuse(docs, settings)
+    families = wire_families([d.article.id for d in docs], reuse, settings)
+    return summarize(docs, families, max_words=max_words, max_bytes=max_bytes)

@@ -93,3 +93,59 @@ def test_claim_keeps_provenance_and_context() -> None:
 def test_number_words(words: str, value: float) -> None:
     parsed = parse_number(words)
     assert parsed is not None and parsed.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The death toll from the earthquake has risen to 14, the governor said.",
+            [(None, 14.0, "people", "killed")],
+        ),
+        (
+            "The ministry on Tuesday put the number of people killed in the quake at 12.",
+            [(None, 12.0, "people", "killed")],
+        ),
+        (
+            "The number of dead of the earthquake has increased to 14, announced the governor.",
+            [(None, 14.0, "people", "killed")],
+        ),
+        ("The toll stands at at least 9.", [("at least", 9.0, "people", "killed")]),
+        ("The flood claimed one life.", [(None, 1.0, "people", "killed")]),
+        ("No one was hurt in the aftershock.", [(None, 0.0, "people", "injured")]),
+        ("There were no injuries, and nobody was killed.",
+         [(None, 0.0, "people", "injured"), (None, 0.0, "people", "killed")]),
+    ],
+)  # fmt: skip
+def test_running_figures_and_zero_counts(
+    text: str, expected: list[tuple[str | None, float, str, str]]
+) -> None:
+    assert _summary(text) == expected
+
+
+def test_measures_keep_what_they_measure() -> None:
+    claims = _claims(
+        "A magnitude 6.1 quake hit at 11:42 p.m. at a depth of about 10 kilometres, with its "
+        "epicentre some 9 kilometres south of the town of Kelmir, after 142 millimetres of rain."
+    )
+    assert [(c.subject, c.predicate, c.value, c.unit, c.qualifier) for c in claims] == [
+        ("magnitude", "measure", 6.1, None, None),
+        ("depth", "measure", 10.0, "km", "about"),
+        ("distance south of Kelmir", "measure", 9.0, "km", "some"),
+        ("rain", "measure", 142.0, "mm", None),
+    ]
+
+
+def test_context_marks_running_figures_years_and_report_days() -> None:
+    text = (
+        "The death toll from the quake that struck late on Sunday has risen to 14, the governor "
+        "said on Tuesday. The last deadly earthquake, in 1987, killed 31 people."
+    )
+    sentences = segment(Article(id="a1", text=text))
+    toll, old = extract_claims("a1", text, sentences, [])
+    context = claim_context(toll, sentences[0])
+    assert context.running and context.times == ("Sunday",)  # "said on Tuesday": report day
+    past = claim_context(old, sentences[1])
+    assert past.years == (1987,) and not past.running
+    since = _claims("The first recount since 1994 ended with a margin of 214 votes.")[0]
+    assert claim_context(since, segment(Article(id="a1", text=since.text))[0]).years == ()

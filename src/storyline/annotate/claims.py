@@ -1,21 +1,24 @@
-"""Numeric claims: casualty counts, money, percentages and other counted quantities.
+"""Numeric claims: casualty counts, money, percentages, measures and other counted quantities.
 
 Rule code over each Sentence's text (no parser): a number in digits or words
 (:mod:`storyline.annotate.numbers`) with its qualifier ("at least", "more than"), what is
 counted ("nine Palestinians", "35 Palestinian adults" -> "Palestinians") and the predicate
 from the verb around it ("were killed", "killed seven civilians", "claimed the lives of ten",
-"resulted in the deaths of ten people", "the number of Palestinians killed ... has risen to
-35"). :func:`claim_context` recovers the clause, places and time words of a claim from its
-sentence; conflict detection uses it to tell events apart.
+"resulted in the deaths of ten people"), running figures ("the death toll has risen to 14",
+"put the number of people killed at 12", "the number of dead has increased to 14"), zero
+counts ("no one was hurt" -> injured 0) and measures with their attribute ("a depth of 10
+kilometres" -> predicate "measure", subject "depth", unit "km"). :func:`claim_context`
+recovers the clause, places and time words of a claim from its sentence; conflict detection
+uses it to tell events apart.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from storyline.annotate.numbers import NUMBER, parse_number
+from storyline.annotate.numbers import NUMBER, QUALIFIER, find_measures, parse_number
 from storyline.model import Claim, Mention, Sentence
 
 PREDICATES = {
@@ -33,12 +36,7 @@ _PRED = (
     r"hurt|wounded|wounding|arrested|arresting|detained|displaced|missing|evacuated|rescued|"
     r"kidnapped|abducted)"
 )
-QUALIFIERS = (
-    "at least", "at most", "more than", "less than", "fewer than", "up to", "as many as",
-    "nearly", "almost", "about", "around", "approximately", "roughly", "some", "over",
-    "an estimated", "just over", "just under", "under",
-)  # fmt: skip
-_QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
+_QUAL = QUALIFIER
 _VICTIMS = (
     "people|persons|person|civilians|civilian|soldiers|soldier|children|child|adults|women|"
     "men|militants|fighters|policemen|police|officers|protesters|demonstrators|migrants|"
@@ -67,21 +65,46 @@ _CLAIM_RIGHT = re.compile(
     rf"|(?P<short>,\s+\d+\s+\w+\s+(?P<pred2>{_PRED}))\b"
 )
 _BARE_RIGHT = re.compile(rf"\s+(?:{_AUX}\s+)*(?P<pred>{_PRED})\b")
-_NUMBER_OF = re.compile(
-    rf"\b(?:number|toll)\s+of\s+(?P<noun>[A-Za-z]+)\s+(?P<pred>{_PRED})\b[^.;]{{0,160}}?"
-    rf"\b(?:risen|rose|reached|climbed|increased|jumped|stands|stood|is|was)\s+(?:at\s+|to\s+)?"
-    rf"(?P<num>{NUMBER})",
+_TOLL_WORDS = {
+    "dead": "killed", "deaths": "killed", "fatalities": "killed", "victims": "killed",
+    "death": "killed", "fatality": "killed", "injury": "injured", "injuries": "injured",
+    "casualty": "casualties", "casualties": "casualties", "toll": "killed",
+}  # fmt: skip
+_TOLL_VERB = (
+    r"(?:risen|rose|rises|reached|reaches|climbed|climbs|increased|increases|jumped|grown|grew|"
+    r"stands|stood|is|was|hit|hits|passed|topped|exceeded)"
+)
+#: running figures: "the death toll ... has risen to 14", "put the number of people killed ...
+#: at 12", "the number of dead ... has increased to 14", "the toll stands at 9"
+_TOLL = re.compile(
+    rf"\b(?:(?P<kind>death|injury|casualty|fatality)\s+toll|(?:number|count|tally)\s+of\s+"
+    rf"(?:the\s+)?(?:(?P<noun>[A-Za-z]+)\s+)?(?P<pred>{_PRED}|dead|deaths|fatalities|"
+    rf"casualties|victims|injuries)|(?P<toll>toll))\b"
+    rf"[^.;]{{0,160}}?\s(?:(?:has|have|had)\s+)?(?:now\s+)?"
+    rf"(?:{_TOLL_VERB}\s+(?:at\s+|to\s+)?|at\s+|to\s+)"
+    rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{NUMBER})(?!\s*(?::\d|a\.m\.|p\.m\.|GMT))",
     re.I,
 )
+#: "no one was hurt", "nobody was killed", "there were no injuries": a value of zero
+_ZERO = re.compile(
+    rf"\b(?P<num>no\s+one|nobody|none)\b(?:\s+(?:of\s+them|{_AUX}))*\s+(?:\w+ly\s+)?"
+    rf"(?P<pred>{_PRED})\b|\bno\s+(?P<pred2>deaths|injuries|casualties|fatalities)\b",
+    re.I,
+)
+#: "claimed 12 lives", "claimed one life"
+_LIVES = re.compile(
+    rf"\bclaim(?:ed|s|ing)?\s+(?:(?P<qual>{_QUAL})\s+)?(?P<num>{NUMBER})\s+li(?:fe|ves)\b", re.I
+)
 _MONEY = re.compile(rf"(?P<cur>US\$|\$|€|£|USD\s?|EUR\s?)(?P<num>{NUMBER})", re.I)
-_MONEY_WORD = re.compile(rf"(?P<num>{NUMBER})\s+(?P<cur>dollars|euros|pounds)\b", re.I)
+_MONEY_WORD = re.compile(rf"(?P<num>{NUMBER})\s+(?P<cur>dollars?|euros?|pounds?)\b", re.I)
 _PERCENT = re.compile(rf"(?P<num>{NUMBER})\s*(?:%|percent\b|per\s+cent\b)", re.I)
 _COUNT_NOUN = re.compile(r"\s+(?:(?:[a-z]+)\s+)?(?P<noun>[a-z]{3,}s)\b")
 _NOT_COUNTED = frozenset(
     "years days months weeks hours minutes seconds times percent decades centuries".split()
 )
-_CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
-             "euros": "EUR", "£": "GBP", "pounds": "GBP"}  # fmt: skip
+_CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD",
+             "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "£": "GBP",
+             "pounds": "GBP", "pound": "GBP"}  # fmt: skip
 _DATE_NEAR = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s*$"
@@ -122,6 +145,55 @@ def _claim(
     )
 
 
+_Add = Callable[[Claim | None, tuple[int, int]], None]
+
+
+def _zero_claim(sentence: Sentence, match: re.Match[str], predicate: str) -> Claim:
+    return Claim(
+        article=sentence.article,
+        sentence=sentence.index,
+        start=sentence.start + match.start(),
+        end=sentence.start + match.end(),
+        subject="people",
+        predicate=predicate,
+        value=0.0,
+        unit="people",
+        text=sentence.text,
+    )
+
+
+def _running_claims(sentence: Sentence, add: _Add) -> None:
+    """Death tolls and running figures ("the death toll has risen to 14", "put the number of
+    people killed at 12", "claimed 12 lives") and zero counts ("no one was hurt")."""
+    text = sentence.text
+    for match in _ZERO.finditer(text):
+        word = (match.group("pred") or match.group("pred2")).lower()
+        predicate = PREDICATES.get(re.sub(r"\s+", " ", word)) or _TOLL_WORDS[word]
+        add(_zero_claim(sentence, match, predicate), match.span())
+    for match in _TOLL.finditer(text):
+        if re.fullmatch(r"(?:1[89]|20)\d\d", match.group("num")):
+            continue
+        noun = match.group("noun")
+        word = (match.group("pred") or match.group("kind") or match.group("toll")).lower()
+        predicate = PREDICATES.get(word) or _TOLL_WORDS[word]
+        if noun and (noun.lower() in _VICTIMS.split("|") or re.fullmatch(rf"{_NATION}s?", noun)):
+            subject = _subject(None, noun)
+        else:
+            subject = "people"
+        add(_claim(sentence, match.start(), match.end(), subject, predicate, match.group("num"),
+                   "people", match.group("qual")), match.span("num"))  # fmt: skip
+    for match in _LIVES.finditer(text):
+        add(_claim(sentence, match.start(), match.end(), "people", "killed", match.group("num"),
+                   "people", match.group("qual")), match.span("num"))  # fmt: skip
+
+
+def _measure_claims(sentence: Sentence, add: _Add) -> None:
+    """Measures with what they measure (:func:`storyline.annotate.numbers.find_measures`)."""
+    for m in find_measures(sentence.text):
+        add(_claim(sentence, m.start, m.end, m.subject, "measure", m.number, m.unit,
+                   m.qualifier), (m.number_start, m.number_end))  # fmt: skip
+
+
 def _sentence_claims(sentence: Sentence) -> list[Claim]:
     text = sentence.text
     claims: list[Claim] = []
@@ -132,15 +204,8 @@ def _sentence_claims(sentence: Sentence) -> list[Claim]:
             claims.append(claim)
             used.append(span)
 
-    for match in _NUMBER_OF.finditer(text):
-        noun = match.group("noun")
-        subject = _subject(None, noun)
-        pred = PREDICATES[match.group("pred").lower()]
-        span = (match.start("num"), match.end("num"))
-        left = _QUAL_LEFT.search(text, 0, span[0])
-        qual = left.group("qual") if left and left.end() == span[0] else None
-        add(_claim(sentence, match.start(), match.end(), subject, pred, match.group("num"),
-                   "people", qual), span)  # fmt: skip
+    _running_claims(sentence, add)
+    _measure_claims(sentence, add)
     for pattern, unit_of in ((_MONEY, "cur"), (_MONEY_WORD, "cur"), (_PERCENT, "")):
         for match in pattern.finditer(text):
             unit = _CURRENCY.get(match.group("cur").strip().lower(), "USD") if unit_of else "%"
@@ -230,7 +295,29 @@ _CUMULATIVE = re.compile(
     r"\btally\b|\btotal\b|\bcumulative\b|\bto\s+date\b",
     re.I,
 )
-_CLAUSE = re.compile(r",\s+(?=[A-Z])|;\s+|\s+(?:after|before|while|when|whereas|following)\s+")
+#: a figure stated as the latest state of a running count ("the toll has risen to 14")
+_RUNNING = re.compile(
+    r"\b(?:toll|tally|(?:number|count)\s+of|risen|rose|rises|climbed|increased|jumped|grown|"
+    r"grew|now|so\s+far|revised|latest|updated|still)\b",
+    re.I,
+)
+#: a year that dates the claim ("in 1987", "the 2016 race"), not a range start ("since 1994")
+_YEAR = re.compile(r"(?:\b(?P<range>since|from|until|till|before)\s+)?\b(?P<year>(?:19|20)\d\d)\b")
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_CLAUSE = re.compile(
+    rf",\s+(?=[A-Z])(?!(?:{_MONTHS}|{_WEEKDAYS})\b)|;\s+|"
+    r"\s+(?:after|before|while|when|whereas|following)\s+"
+)
+#: a weekday next to one of these is when the figure was reported, not when the event was
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|tells|announced|reported|confirmed|added|stated|declared|indicated|"
+    r"put|puts|gave)\b"
+)
+#: capitalised names that are organisations, not places
+_ORG_WORD = re.compile(
+    r"\b(?:Ministry|Institute|Service|Commission|Association|Union|Authority|Party|Court|"
+    r"Council|Agency|Cross|Police|Army|Government|Department|Office|Company|Bank)\b"
+)
 _PLACE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-](?:[A-Z][a-z]+))*)")
 
 
@@ -239,7 +326,9 @@ class ClaimContext:
     """The clause of a claim and the place / time words found in it.
 
     ``start``/``end`` are offsets into the article text; ``cumulative`` is True for running
-    totals ("since the start of the year", "in 2023", "so far").
+    totals ("since the start of the year", "in 2023", "so far"); ``running`` is True when the
+    figure is stated as the latest state of a count ("the death toll has risen to 14", "still");
+    ``years`` are the years that date the claim ("in 1987"; not "since 1994").
     """
 
     claim: Claim
@@ -249,6 +338,15 @@ class ClaimContext:
     places: tuple[str, ...]
     times: tuple[str, ...]
     cumulative: bool
+    running: bool = False
+    years: tuple[int, ...] = ()
+
+
+def _reported_on(clause: str, at: int) -> bool:
+    """True when the weekday at ``at`` shares its comma segment with a reporting verb."""
+    start = max(clause.rfind(",", 0, at), clause.rfind(";", 0, at)) + 1
+    ends = [i for i in (clause.find(",", at), clause.find(";", at)) if i >= 0]
+    return bool(_REPORTING.search(clause, start, min(ends, default=len(clause))))
 
 
 def claim_context(claim: Claim, sentence: Sentence) -> ClaimContext:
@@ -276,9 +374,16 @@ def claim_context(claim: Claim, sentence: Sentence) -> ClaimContext:
             if part
             if not re.fullmatch(rf"{_NATION}s?|On|In|At|The|A|An|And|But", part)
             and part != claim.subject
+            and not _ORG_WORD.search(part)
         )
     )
-    times = tuple(dict.fromkeys(m.group(0) for m in _TIME_WORDS.finditer(clause)))
+    times = tuple(
+        dict.fromkeys(
+            m.group(0)
+            for m in _TIME_WORDS.finditer(clause)
+            if not (re.fullmatch(_WEEKDAYS, m.group(0)) and _reported_on(clause, m.start()))
+        )
+    )
     return ClaimContext(
         claim=claim,
         start=sentence.start + start,
@@ -287,4 +392,8 @@ def claim_context(claim: Claim, sentence: Sentence) -> ClaimContext:
         places=places,
         times=times,
         cumulative=bool(_CUMULATIVE.search(clause)),
+        running=bool(_RUNNING.search(clause)),
+        years=tuple(
+            dict.fromkeys(int(m.group("year")) for m in _YEAR.finditer(clause) if not m["range"])
+        ),
     )

@@ -124,3 +124,87 @@ def parse_number(expression: str) -> ParsedNumber | None:
     if parsed is None:
         return None
     return ParsedNumber(parsed, parsed, parsed)
+
+
+# ----------------------------------------------------------------------------- qualifiers
+#: words that bound or blur a number ("at least seven", "about 3,000")
+QUALIFIERS = (
+    "at least", "at most", "more than", "less than", "fewer than", "up to", "as many as",
+    "nearly", "almost", "about", "around", "approximately", "roughly", "some", "over",
+    "an estimated", "just over", "just under", "under",
+)  # fmt: skip
+#: regular expression alternation of :data:`QUALIFIERS`, longest first
+QUALIFIER = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
+_QUAL_LEFT = re.compile(rf"(?:^|\s)(?P<qual>{QUALIFIER})\s+$", re.I)
+
+# ----------------------------------------------------------------------------- measures
+#: unit words -> normalised unit
+MEASURE_UNITS = {
+    "kilometres": "km", "kilometers": "km", "km": "km", "metres": "m", "meters": "m",
+    "miles": "mi", "millimetres": "mm", "millimeters": "mm", "mm": "mm", "centimetres": "cm",
+    "centimeters": "cm", "cm": "cm", "feet": "ft", "hectares": "ha", "acres": "acre",
+    "tonnes": "t", "tons": "t", "litres": "l", "liters": "l", "degrees": "deg",
+}  # fmt: skip
+_MEASURE = re.compile(rf"(?P<num>{NUMBER})(?:\s+|-)(?P<unit>{'|'.join(MEASURE_UNITS)})\b", re.I)
+#: what a measure is of: "a depth of about 10 km", "10 km of rain", "9 km south of Kelmir"
+_ATTR_LEFT = re.compile(rf"\b(?P<attr>[a-z]{{3,}})\s+of\s+(?:(?:{QUALIFIER})\s+)?$")
+_ATTR_RIGHT = re.compile(
+    r"\s+(?:(?:of|in)\s+(?P<what>[a-z]{3,})|(?P<dir>offshore|off|south|north|east|west|"
+    r"south-?east|south-?west|north-?east|north-?west|from|away|downstream|upstream|deep|high|"
+    r"long|wide|tall)\b(?:\s+(?:of|from))?(?:\s+(?:the\s+)?(?:(?:coast|town|city|village|"
+    r"centre|center)\s+of\s+)?(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*))?)"
+)
+_MAGNITUDE = re.compile(r"\bmagnitude(?:\s+of)?\s+(?P<num>\d{1,2}(?:\.\d)?)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A measured quantity in a text: offsets of the whole expression and of the number, the
+    number as written, its normalised unit (None for a magnitude), what it measures
+    ("depth", "rain", "distance south of Kelmir"; the unit when not stated) and qualifier."""
+
+    start: int
+    end: int
+    number_start: int
+    number_end: int
+    number: str
+    unit: str | None
+    subject: str
+    qualifier: str | None
+
+
+def _measure_subject(text: str, match: re.Match[str], q_start: int, unit: str) -> str:
+    attr = _ATTR_LEFT.search(text, 0, q_start)
+    right = _ATTR_RIGHT.match(text, match.end())
+    if attr is not None and attr.end() == q_start:
+        return attr.group("attr")
+    if right is None:
+        return unit
+    if right.group("what"):
+        return right.group("what")
+    direction, place = right.group("dir").lower(), right.group("place")
+    if not place:
+        return f"distance {direction}"
+    link = "" if direction in ("from", "off") else " of"
+    return f"distance {direction}{link} {place}"
+
+
+def find_measures(text: str) -> list[Measure]:
+    """Measures in ``text`` in order: "a depth of about 10 kilometres" -> (10, "km", "depth",
+    "about"); "magnitude 6.1" -> (6.1, None, "magnitude")."""
+    found = [
+        Measure(m.start(), m.end(), m.start("num"), m.end("num"), m.group("num"), None,
+                "magnitude", None)
+        for m in _MAGNITUDE.finditer(text)
+    ]  # fmt: skip
+    for match in _MEASURE.finditer(text):
+        unit = MEASURE_UNITS[match.group("unit").lower()]
+        left = _QUAL_LEFT.search(text, 0, match.start())
+        qualifier = left.group("qual") if left and left.end() == match.start() else None
+        q_start = left.start("qual") if qualifier and left else match.start()
+        found.append(
+            Measure(match.start(), match.end(), match.start("num"), match.end("num"),
+                    match.group("num"), unit, _measure_subject(text, match, q_start, unit),
+                    qualifier and qualifier.lower())
+        )  # fmt: skip
+    return sorted(found, key=lambda m: m.start)

@@ -19,7 +19,7 @@ from storyline.model import AnnotatedArticle, Mention, Sentence
 #: the optional ``date YYYY-MM-DD`` header of the plain-text seed format
 _HEADER = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\s+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE_S = re.compile(r"(?<=[^\W_])'s\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:\s+[A-Z][\w’'-]*[a-z][\w’'-]*)*")
 
 #: reporting verbs and filler that say nothing about which event an article is about
@@ -60,12 +60,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens of ``text``; possessive endings are dropped."""
-    out: list[str] = []
-    for match in _WORD.finditer(fold(text)):
-        word = _POSSESSIVE.sub("", match.group().replace("’", "'"))
-        if word:
-            out.append(word)
-    return out
+    folded = _POSSESSIVE_S.sub("", fold(text).replace("’", "'"))
+    return [w.strip("'") for w in _WORD.findall(folded) if w.strip("'")]
 
 
 def stem(word: str) -> str:

@@ -99,8 +99,6 @@ class Centroid:
             return 0.0
         weights = self.weights
         dot = 0.0
-        for term, value in query.items():
-            own = weights.get(term)
-            if own is not None:
-                dot += value * own
+        for term in query.keys() & weights.keys():
+            dot += query[term] * weights[term]
         return max(0.0, min(1.0, dot / (query_len * math.sqrt(self._norm2))))

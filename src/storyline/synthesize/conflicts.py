@@ -1,11 +1,29 @@
 """Where the story's articles disagree: numeric claims about the same fact, name spellings.
 
-Needs the claims and sentences of every article of one story; adds Conflict records. Claims
-are aligned when they have the same predicate and unit, compatible subjects ("people" fits
-"Palestinians"; "Israelis" does not) and describe the same event: both running totals or both
-single events, no contradicting weekdays, and shared places or similar clause words
-(:func:`storyline.annotate.claims.claim_context`). Aligned claims conflict when their value
-ranges, read with their qualifiers ("at least seven" = [7, inf)), cannot all be true.
+Needs the claims and sentences of every article of one story (and, for the time rule, their
+publication dates); adds Conflict records.
+
+Alignment: claims are about the same fact when they have the same predicate and unit,
+compatible subjects ("people" fits "Palestinians"; "Israelis" does not), both running totals
+or both single events, no contradicting event weekdays (a weekday next to "said" is when it
+was reported, not when it happened), no contradicting years ("in 1987" vs a report of 2024),
+the same attribute for measures ("depth" vs "distance from Kelmir" never align), and enough
+evidence: shared places or clause words; two counts of an event's outcome (killed, injured,
+evacuated ...) in one story start from a base score.
+
+Conflict: two aligned claims from independent sources conflict when their value ranges, read
+with their qualifiers ("at least seven" = [7, inf)), do not overlap, unless
+
+1. one article of the story states both values (it knows both: two facts, or a change it
+   reports, as in "narrowed her margin from 214 to 187 votes"), or
+2. they were reported on different days and the change is an update: any change of a
+   quantity that varies over time (an offer, ships waiting, a margin), or, for counts of
+   what has happened (killed, injured, arrested ...), a rise that the later article states
+   as a running figure ("the death toll has risen to 14"). Such a count going down later
+   (14 on 5 March, 12 on 14 March), or rising without being stated as an update (nine
+   killed in Monday's report, ten in Tuesday's), is a conflict.
+
+Without dates, every report is taken as simultaneous.
 """
 
 from __future__ import annotations
@@ -15,10 +33,12 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from storyline.annotate.claims import ClaimContext, claim_context
 from storyline.annotate.numbers import VAGUE
-from storyline.model import Claim, Conflict, ConflictValue, Entity, Sentence
+from storyline.model import Claim, Conflict, ConflictValue, Entity, Mention, Sentence
+from storyline.synthesize.names import strip_possessive
 
 GENERIC_SUBJECTS = frozenset(
     "people civilians victims residents persons adults children youths members".split()
@@ -29,6 +49,13 @@ _STOP = frozenset(
     "been be during its their his her as after before day days which who what it".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+#: counts of things that have happened: a later report may raise them, never lower them
+CUMULATIVE_PREDICATES = frozenset({"killed", "injured", "arrested", "kidnapped", "casualties"})
+#: outcomes of an event: in one story, two such counts start out as likely the same fact
+EVENT_PREDICATES = frozenset(
+    "killed injured arrested displaced missing evacuated rescued kidnapped casualties".split()
+)
+EVENT_BASE = 0.5
 #: minimum alignment score for two claims to describe the same fact
 ALIGN_THRESHOLD = 0.5
 
@@ -39,6 +66,17 @@ class ValueRange:
 
     low: float
     high: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Report:
+    """One claim as a report: its context, publication day, years and source family."""
+
+    context: ClaimContext
+    day: date | None
+    years: frozenset[int]
+    family: str
+    range: ValueRange
 
 
 def value_range(claim: Claim) -> ValueRange:
@@ -76,30 +114,63 @@ def _words(context: ClaimContext) -> set[str]:
     }
 
 
-def align_score(a: ClaimContext, b: ClaimContext) -> float:
-    """How likely two claims report the same fact; 0.0 when they cannot."""
+def can_align(a: ClaimContext, b: ClaimContext) -> bool:
+    """False when two claims cannot be about the same fact: another predicate or unit,
+    incompatible subjects, a running total vs a single event, different weekdays, or measures
+    of different attributes."""
     ca, cb = a.claim, b.claim
     if ca.predicate != cb.predicate or ca.unit != cb.unit:
-        return 0.0
+        return False
     if not compatible_subjects(ca.subject, cb.subject) or a.cumulative != b.cumulative:
+        return False
+    if ca.predicate == "measure" and (ca.subject != cb.subject or ca.subject == ca.unit):
+        return False  # a measure is only comparable with one of the same stated attribute
+    days_a, days_b = _weekdays(a), _weekdays(b)
+    return not (days_a and days_b and not days_a & days_b)
+
+
+def _weekdays(context: ClaimContext) -> set[str]:
+    return {t for t in context.times if _WEEKDAY.fullmatch(t)}
+
+
+def align_score(a: ClaimContext, b: ClaimContext) -> float:
+    """How likely two claims report the same fact; 0.0 when they cannot (:func:`can_align`).
+
+    Counts of an event's outcome (killed, injured, evacuated ...) in one story start from
+    :data:`EVENT_BASE`; shared clause words, weekdays and places add to it, claims naming only
+    different places lose :data:`EVENT_BASE`.
+    """
+    if not can_align(a, b):
         return 0.0
-    days_a = {t for t in a.times if _WEEKDAY.fullmatch(t)}
-    days_b = {t for t in b.times if _WEEKDAY.fullmatch(t)}
-    if days_a and days_b and not days_a & days_b:
-        return 0.0
+    ca, cb = a.claim, b.claim
     words_a, words_b = _words(a), _words(b)
     jaccard = len(words_a & words_b) / max(1, len(words_a | words_b))
-    score = 2.0 * jaccard + 0.5 * bool(days_a & days_b)
-    score += 1.0 * bool(set(a.places) & set(b.places))
+    event = ca.predicate in EVENT_PREDICATES and ca.value > 0 and cb.value > 0
+    score = EVENT_BASE if event else 0.0  # "no one was hurt" is about its own incident
+    score += 2.0 * jaccard + 0.5 * bool(_weekdays(a) & _weekdays(b))
+    if set(a.places) & set(b.places):
+        score += 1.0
+    elif a.places and b.places:
+        score -= EVENT_BASE
     if a.cumulative and ca.subject == cb.subject:
         score += 0.5
     return score
 
 
-def _cluster(contexts: list[ClaimContext], threshold: float) -> list[list[int]]:
-    """Average-link agglomerative clusters; a zero pair score forbids a merge."""
-    n = len(contexts)
-    score = [[align_score(contexts[i], contexts[j]) if i != j else 0.0 for j in range(n)]
+def _pair_score(a: _Report, b: _Report) -> float:
+    """:func:`align_score`; -1.0 (never merge) when they cannot align or are dated to
+    different years ("in 1987" vs a report of 2024)."""
+    if a.years and b.years and not a.years & b.years:
+        return -1.0
+    if not can_align(a.context, b.context):
+        return -1.0
+    return max(0.0, align_score(a.context, b.context))
+
+
+def _cluster(reports: list[_Report], threshold: float) -> list[list[int]]:
+    """Average-link agglomerative clusters; a negative pair score forbids a merge."""
+    n = len(reports)
+    score = [[_pair_score(reports[i], reports[j]) if i != j else 0.0 for j in range(n)]
              for i in range(n)]  # fmt: skip
     clusters = [[i] for i in range(n)]
     while True:
@@ -107,7 +178,7 @@ def _cluster(contexts: list[ClaimContext], threshold: float) -> list[list[int]]:
         for x in range(len(clusters)):
             for y in range(x + 1, len(clusters)):
                 pairs = [score[i][j] for i in clusters[x] for j in clusters[y]]
-                if min(pairs) <= 0.0:
+                if min(pairs) < 0.0:
                     continue
                 mean = sum(pairs) / len(pairs)
                 if mean >= best:
@@ -140,19 +211,51 @@ def _topic(group: list[ClaimContext]) -> str:
     return topic
 
 
-def _conflict(group: list[ClaimContext]) -> Conflict | None:
-    ranges = [value_range(c.claim) for c in group]
-    clash = any(
-        a.high < b.low or b.high < a.low for i, a in enumerate(ranges) for b in ranges[i + 1 :]
-    )
-    if not clash:
+def _clash(a: _Report, b: _Report, story: Sequence[_Report]) -> bool:
+    """True when ``a`` and ``b`` cannot both be right (see the module docstring)."""
+    if a.family == b.family or _compatible(a.range, b.range):
+        return False
+    if _stated_together(a, b, story):
+        return False
+    if a.day is None or b.day is None or a.day == b.day:
+        return True
+    early, late = (a, b) if a.day < b.day else (b, a)
+    if a.context.claim.predicate not in CUMULATIVE_PREDICATES:
+        return False  # a quantity that changes over time, reported on different days
+    if late.range.high < early.range.low:
+        return True  # a count of what has happened cannot go down
+    return not late.context.running  # a rise is an update only when stated as one
+
+
+def _stated_together(a: _Report, b: _Report, story: Sequence[_Report]) -> bool:
+    """True when one article of the story states both values for claims that can align with
+    ``a`` and ``b``: it knows both figures, so they are two facts or a change it reports."""
+    by_article: dict[str, list[_Report]] = {}
+    for report in story:
+        by_article.setdefault(report.context.claim.article, []).append(report)
+    for mine in by_article.values():
+        like_a = [x for x in mine if _compatible(x.range, a.range) and _pair_score(x, a) >= 0]
+        like_b = [y for y in mine if _compatible(y.range, b.range) and _pair_score(y, b) >= 0]
+        if any(not _compatible(x.range, y.range) for x in like_a for y in like_b):
+            return True
+    return False
+
+
+def _compatible(a: ValueRange, b: ValueRange) -> bool:
+    return not (a.high < b.low or b.high < a.low)
+
+
+def _conflict(group: list[_Report], story: Sequence[_Report]) -> Conflict | None:
+    if not any(_clash(a, b, story) for i, a in enumerate(group) for b in group[i + 1 :]):
         return None
     values: dict[str, list[ClaimContext]] = {}
-    for context in sorted(group, key=lambda c: (c.claim.value, c.claim.article, c.claim.start)):
-        values.setdefault(_display(context.claim), []).append(context)
+    for report in sorted(
+        group, key=lambda r: (r.context.claim.value, r.context.claim.article, r.context.claim.start)
+    ):
+        values.setdefault(_display(report.context.claim), []).append(report.context)
     return Conflict(
         kind="number",
-        topic=_topic(group),
+        topic=_topic([r.context for r in group]),
         values=tuple(
             ConflictValue(
                 value=display,
@@ -169,38 +272,58 @@ def find_conflicts(
     sentences_by_article: Mapping[str, Sequence[Sentence]],
     families: Sequence[frozenset[str]] = (),
     threshold: float = ALIGN_THRESHOLD,
+    *,
+    dates: Mapping[str, date | None] | None = None,
 ) -> list[Conflict]:
     """Numeric conflicts among the claims of one story's articles.
 
     ``families`` are sets of article ids that copy one another (wire copies); claims are only
     compared across articles, and a family counts once (its members still get listed).
-    Needs each claim's sentence in ``sentences_by_article``; claims without one are skipped.
+    ``dates`` maps article id -> publication date; without a date, reports are taken to be
+    simultaneous (so every incompatible pair is a conflict). Needs each claim's sentence in
+    ``sentences_by_article``; claims without one are skipped.
     """
     family_of = {a: i for i, fam in enumerate(families) for a in fam}
-    contexts: list[ClaimContext] = []
+    dates = dates or {}
+    reports: list[_Report] = []
     for article, claims in sorted(claims_by_article.items()):
         sentences = {s.index: s for s in sentences_by_article.get(article, ())}
+        day = dates.get(article)
         for claim in claims:
             if claim.sentence in sentences:
-                contexts.append(claim_context(claim, sentences[claim.sentence]))
+                context = claim_context(claim, sentences[claim.sentence])
+                years = frozenset(context.years or ((day.year,) if day else ()))
+                family = f"f{family_of[article]}" if article in family_of else article
+                reports.append(_Report(context, day, years, family, value_range(claim)))
     conflicts: list[Conflict] = []
-    for members in _cluster(contexts, threshold):
-        group = [contexts[i] for i in members]
-        sources = {family_of.get(c.claim.article, c.claim.article) for c in group}
-        if len(sources) < 2:
+    for members in _cluster(reports, threshold):
+        group = [reports[i] for i in members]
+        if len({r.family for r in group}) < 2:
             continue
-        conflict = _conflict(group)
+        conflict = _conflict(group, reports)
         if conflict is not None:
             conflicts.append(conflict)
     return conflicts
 
 
-def spelling_conflicts(entities: Sequence[Entity]) -> list[Conflict]:
-    """Informational conflicts: one entity written several ways (one value per alias).
+def spelling_conflicts(
+    entities: Sequence[Entity],
+    mentions: Sequence[Mention] = (),
+    assignments: Mapping[tuple[str, int], str] | None = None,
+) -> list[Conflict]:
+    """Informational conflicts: one entity written several ways (one value per spelling).
 
-    Needs Entity records with ``aliases``; an alias's articles are not known at this level,
-    so each value lists the entity's articles.
+    Needs Entity records with ``aliases``. With the story's ``mentions`` and ``assignments``
+    ((article id, mention start) -> entity id, from
+    :func:`storyline.synthesize.entities.mention_entity_map`), each spelling lists only the
+    articles that write it; without them, each lists all of the entity's articles.
     """
+    written: dict[tuple[str, str], list[str]] = {}
+    for mention in mentions:
+        entity_id = (assignments or {}).get((mention.article, mention.start))
+        if entity_id is not None:
+            surface = " ".join(strip_possessive(mention.text).split())
+            written.setdefault((entity_id, surface), []).append(mention.article)
     conflicts: list[Conflict] = []
     for entity in entities:
         names = list(dict.fromkeys([entity.name, *entity.aliases]))
@@ -211,11 +334,13 @@ def spelling_conflicts(entities: Sequence[Entity]) -> list[Conflict]:
         folded = {re.sub(r"[^a-z]", "", n.lower()) for n in names}
         if len(names) < 2 or len(folded) < 2:
             continue
-        conflicts.append(
-            Conflict(
-                kind="spelling",
-                topic=entity.name,
-                values=tuple(ConflictValue(n, entity.articles, n) for n in names),
-            )
-        )
+        order = {a: i for i, a in enumerate(entity.articles)}
+        values = []
+        for name in names:
+            used = written.get((entity.id, name)) if written else list(entity.articles)
+            if used:
+                articles = sorted(set(used), key=lambda a: (order.get(a, len(order)), a))
+                values.append(ConflictValue(name, tuple(articles), name))
+        if len(values) >= 2:
+            conflicts.append(Conflict(kind="spelling", topic=entity.name, values=tuple(values)))
     return conflicts

@@ -14,7 +14,7 @@ from storyline.link.stage import StoryLinks
 from storyline.model import StoryReport
 from storyline.synthesize.conflicts import find_conflicts, spelling_conflicts
 from storyline.synthesize.dates import apply_dates, infer_dates
-from storyline.synthesize.entities import merge_entities
+from storyline.synthesize.entities import mention_entity_map, merge_entities
 from storyline.synthesize.quotes import group_quotes
 from storyline.synthesize.summary import summarize
 from storyline.synthesize.timeline import build_timeline
@@ -41,8 +41,18 @@ def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
         entities=tuple(entities),
         quotes=tuple(group_quotes({d.article.id: d.quotes for d in docs}, sentences, entities)),
         claims=tuple(c for d in docs for c in d.claims),
-        conflicts=tuple(find_conflicts(claims, sentences, families))
-        + tuple(spelling_conflicts(entities)),
+        conflicts=tuple(
+            find_conflicts(
+                claims, sentences, families, dates={d.article.id: d.article.published for d in docs}
+            )
+        )
+        + tuple(
+            spelling_conflicts(
+                entities,
+                [m for d in docs for m in d.mentions],
+                mention_entity_map(docs, entities),
+            )
+        ),
         reuse=links.reuse,
         inferred_dates=inferred,
     )
