@@ -78,3 +78,41 @@ def test_skipped_files_are_reported(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "1 articles added, 0 already stored, 1 skipped" in result.stdout
     assert "empty.txt: empty file" in result.stderr
+
+
+def test_timex_offsets_are_into_the_file_as_read(seeds_dir: Path) -> None:
+    path = seeds_dir / "002_7aab83144a0a2c32.txt"
+    result = storyline("timex", str(path), "--dct", "2023-01-31", "--json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    raw = path.read_text(encoding="utf-8")
+    for item in found:
+        assert raw[item["start"] : item["end"]] == item["text"]
+    values = {item["text"]: item["value"] for item in found}
+    assert values["late on Sunday"] == "2023-01-29"
+    assert values["Thursday"] == "2023-01-26"
+    bad = storyline("timex", str(path), "--dct", "2023-02-30")
+    assert bad.returncode != 0 and "not a date" in bad.stderr
+
+
+def test_summarize_treats_paths_as_one_story(seeds_dir: Path) -> None:
+    result = storyline("summarize", str(seeds_dir), "--max-words", "90", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    sentences = json.loads(result.stdout)
+    assert len(sentences) >= 2
+    assert sum(len(s["text"].split()) for s in sentences) <= 90
+    assert all(s["citations"] and s["sources"] >= 1 for s in sentences)
+
+
+def test_reuse_lists_shared_sentences(seeds_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert storyline("run", str(seeds_dir), "--db", db, "--workers", "1").returncode == 0
+    document = json.loads(storyline("export", "--db", db).stdout)
+    undated = next(
+        a["id"] for a in document["articles"] if a["path"].endswith("003_5ba02de47a85b3c3.txt")
+    )
+    result = storyline("reuse", undated, "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "Ramallah" in result.stdout
+    missing = storyline("reuse", "0000000000000000", "--db", db)
+    assert missing.returncode == 4 and "no article" in missing.stderr

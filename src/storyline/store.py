@@ -163,6 +163,8 @@ class Store:
         self.path = Path(path)
         if readonly and not self.path.exists():
             raise NotFoundError(f"{self.path}: no such database; run `storyline run` first")
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
         try:
             self.db = sqlite3.connect(

@@ -38,10 +38,6 @@ from storyline.link.vectors import Centroid, Vocabulary, tf_vector
 from storyline.model import AnnotatedArticle, Story
 
 #: defaults tuned by 5-fold cross-validation over ECB+ topics 1-35 (bench/cluster_eval.py)
-DEFAULT_ENTITY_WEIGHT = 0.3
-DEFAULT_MERGE_MARGIN = 0.15
-DEFAULT_TIME_WEIGHT = 0.05  # not tunable on ECB+ (no dates): a mild tie-breaker
-DEFAULT_EMBEDDING_WEIGHT = 0.3
 
 
 def story_id(article_id: str) -> str:
@@ -76,6 +72,10 @@ class _Story:
     title: str | None = None  # fixed once the story is archived
 
 
+def _given(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
 class StoryClusterer:
     """A streaming story clusterer; see the module docstring for the similarity."""
 
@@ -83,9 +83,9 @@ class StoryClusterer:
         self,
         settings: Settings,
         *,
-        entity_weight: float = DEFAULT_ENTITY_WEIGHT,
-        embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT,
-        time_weight: float = DEFAULT_TIME_WEIGHT,
+        entity_weight: float | None = None,
+        embedding_weight: float | None = None,
+        time_weight: float | None = None,
         merge_threshold: float | None = None,
         index_terms: int = 12,
         candidates: int = 24,
@@ -95,13 +95,12 @@ class StoryClusterer:
     ) -> None:
         self.settings = settings
         self.threshold = settings.cluster_threshold
-        self.entity_weight = entity_weight
-        self.embedding_weight = embedding_weight if settings.use_embeddings else 0.0
-        self.time_weight = time_weight
-        self.merge_threshold = (
-            merge_threshold
-            if merge_threshold is not None
-            else settings.cluster_threshold + DEFAULT_MERGE_MARGIN
+        self.entity_weight = _given(entity_weight, settings.cluster_entity_weight)
+        embedding = _given(embedding_weight, settings.cluster_embedding_weight)
+        self.embedding_weight = embedding if settings.use_embeddings else 0.0
+        self.time_weight = _given(time_weight, settings.cluster_time_weight)
+        self.merge_threshold = _given(
+            merge_threshold, settings.cluster_threshold + settings.cluster_merge_margin
         )
         self.index_terms = index_terms
         self.max_candidates = candidates
