@@ -137,7 +137,11 @@ def test_no_one_hurt_is_a_zero_count(corpus: CorpusRun) -> None:
 
 def test_spellings_list_only_the_articles_that_use_them(corpus: CorpusRun) -> None:
     story = corpus.story_of("ridgeline-daily/atom.xml#4")
-    [spelling] = [c for c in story["conflicts"] if c["kind"] == "spelling"]
+    [spelling] = [
+        c
+        for c in story["conflicts"]
+        if c["kind"] == "spelling" and "Milena Dvorak" in {v["value"] for v in c["values"]}
+    ]
     by_value = {v["value"]: {corpus.refs[a] for a in v["articles"]} for v in spelling["values"]}
     assert by_value["Milena Dvorak"] == {
         "ridgeline-daily/atom.xml#4",
@@ -172,3 +176,15 @@ def test_gold_timeline_dates_are_found(corpus: CorpusRun) -> None:
                 break
     assert hits / len(corpus.gold["timeline"]) >= 0.7, hits
 
+
+
+def test_drifted_quotes_are_grouped(corpus: CorpusRun) -> None:
+    """Each GOLD quote with variants in several articles is one group holding them."""
+    for quote in corpus.gold["quotes"]:
+        refs = {v["ref"] for v in quote["variants"]}
+        analysed = {r for r in refs if r not in corpus.duplicate_of}
+        if len(analysed) < 2:
+            continue
+        story = corpus.story_of(next(iter(analysed)))
+        groups = [{corpus.refs[v["article"]] for v in g["variants"]} for g in story["quotes"]]
+        assert any(analysed <= group for group in groups), (quote["speaker"], groups)

@@ -33,14 +33,19 @@ CUE = r"(?:called\s+for|calls\s+for|" + "|".join(sorted(set(_VERBS), key=len, re
 _NAME = r"[A-Z][\w.’'-]*(?:\s+(?:[A-Z][\w.’'-]*|of|de|al|bin|van|von|la|le|da|del))*"
 _DET = r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur)"
 _NP = rf"{_DET}\s+[\w.’'-]+(?:\s+[\w.’'-]+){{0,5}}?"
-SPEAKER = rf"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|{_NP}|{_NAME})"
+#: a lower-case title before a name without a determiner ("union leader Mohamed Benali")
+_TITLED = rf"(?:[a-z][\w’'-]*\s+){{1,3}}{_NAME}"
+SPEAKER = rf"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I|{_NP}|{_NAME}|{_TITLED})"
 _ADV = r"(?:\s+(?:has|have|had|also|then|later|again|once|did|does|not|would|will|is|was|\w+ly))*"
 _AFTER = re.compile(rf"^,?\s+(?P<spk>{SPEAKER}){_ADV}\s+(?P<cue>{CUE})\b")
 _AFTER_DASH = re.compile(rf"^\s*[―—–]\s*(?P<spk>{_NAME})(?P<cue>)")
 _AFTER_INV = re.compile(rf"^,?\s+(?P<cue>{CUE})\s+(?P<spk>{_NAME}|{_NP}|he|she)(?=[\s,.;:]|$)")
 _BEFORE = re.compile(
     rf"(?P<spk>{SPEAKER}){_ADV}\s+(?P<cue>{CUE})\b[^,:“”\"]{{0,50}}[,:]\s*$|"
-    rf"(?P<cue2>[Aa]ccording\s+to)\s+(?P<spk2>[^,“”\"]{{2,60}}),\s*$"
+    rf"(?P<cue2>[Aa]ccording\s+to)\s+(?P<spk2>[^,“”\"]{{2,60}}),\s*$|"
+    # "X called the agreement "..."", "X described it as "...""
+    rf"(?P<spk3>{SPEAKER}){_ADV}\s+(?P<cue3>called|calls|described|describes|dubbed|branded)"
+    rf"\s+[^,:;.“”\"]{{1,40}}?\s*$"
 )
 _MARK = re.compile(r"''|[“”\"]")
 _CLAUSE_CUT = re.compile(r"(?:^|[,;]\s+|\s+(?:and|but|while|as|after|because)\s+)")
@@ -144,11 +149,14 @@ def _direct(text: str, spans: list[QuotedSpan]) -> list[_Candidate]:
             found.append(_cand(content, phrase, s_start, s_end, cue, cue_at, True))
             continue
         match = _BEFORE.search(head)
+        short = len(text[span.start : span.end].split()) < 5
+        if match and match.group("spk3") and short:
+            match = None  # "described as a “game changer”": a scare quote, not speech
         if match and span.end > span.start:
-            group = "spk" if match.group("spk") else "spk2"
-            phrase, s_start, s_end = _speaker_bounds(match, group, head_base)
-            cue = match.group("cue") or match.group("cue2")
-            cue_at = head_base + match.start("cue" if match.group("cue") else "cue2")
+            n = next(n for n in ("", "2", "3") if match.group("spk" + n))
+            phrase, s_start, s_end = _speaker_bounds(match, "spk" + n, head_base)
+            cue = match.group("cue" + n)
+            cue_at = head_base + match.start("cue" + n)
             found.append(_cand(content, phrase, s_start, s_end, cue, cue_at, True))
             continue
         words = len(text[span.start : span.end].split())

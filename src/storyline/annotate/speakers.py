@@ -117,11 +117,10 @@ class SpeakerResolver:
         return self._full.get(key.lower()) or self._full.get(_surname(key)) or key
 
     def person_in(self, start: int, end: int) -> Person | None:
-        """The first person mention inside [start, end)."""
-        for person in self.persons:
-            if person.mention.start >= start and person.mention.end <= end:
-                return person
-        return None
+        """The last person mention inside [start, end): the head of a speaker phrase comes
+        last ("Qadira's Water Resources Minister Ahmed Farouk")."""
+        inside = [p for p in self.persons if p.mention.start >= start and p.mention.end <= end]
+        return inside[-1] if inside else None
 
     def _other_in(self, start: int, end: int) -> Mention | None:
         for mention in self.others:

@@ -16,6 +16,11 @@ other), the similarity is the mean of containment ``m_x / w_x`` and overlap
 ``(m_x + m_y) / (w_x + w_y)``; a pair needs at least three matched terms (or all terms of a
 two-term sentence). Pairs at or above ``reuse_threshold`` are aligned one to one, best first.
 
+Scale: ``find_reuse`` does not align every pair of articles. It joins the story's distinct
+sentence term sets (``link.sentence_join``: sparse products, a similarity bound that never
+drops an acceptable pair), scores each candidate pair of sets once, and aligns only the
+article pairs that hold such sentences; the records are the same as aligning every pair.
+
 Pair score: the number of aligned sentence pairs divided by the number of sentences of the
 shorter article (sentences with at least two content terms), so 1.0 means every sentence
 of the shorter article reappears in the other.
@@ -31,8 +36,12 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import numpy as np
+from numpy.typing import NDArray
+
 from storyline.config import Settings
 from storyline.link.features import content_terms, strip_header
+from storyline.link.sentence_join import candidate_pairs
 from storyline.model import AnnotatedArticle, Reuse
 
 #: light synonym groups (stemmed forms); the first word is the canonical form
@@ -159,11 +168,20 @@ def align(
             similarity = sentence_similarity(a[position].terms, sentence.terms, weights)
             if similarity >= threshold:
                 scored.append(SentenceMatch(a[position].index, sentence.index, similarity))
-    scored.sort(key=lambda m: (-m.similarity, m.b, m.a))
+    return _one_to_one(scored)
+
+
+def _one_to_one(scored: Sequence[SentenceMatch], *, ordered_: bool = False) -> list[SentenceMatch]:
+    """Greedy one-to-one choice among scored sentence pairs: best first (ties: earlier
+    sentence of ``b``, then of ``a``; ``ordered_`` when ``scored`` is already in that
+    order), returned sorted by the sentence of ``b``."""
+    if len(scored) == 1:
+        return list(scored)
     used_a: set[int] = set()
     used_b: set[int] = set()
     chosen: list[SentenceMatch] = []
-    for match in scored:
+    ranked = scored if ordered_ else sorted(scored, key=lambda m: (-m.similarity, m.b, m.a))
+    for match in ranked:
         if match.a not in used_a and match.b not in used_b:
             used_a.add(match.a)
             used_b.add(match.b)
@@ -203,21 +221,126 @@ def _order_key(doc: AnnotatedArticle) -> tuple[bool, date]:
     return (doc.article.published is None, doc.article.published or date.min)
 
 
+@dataclass(frozen=True, slots=True)
+class _Occurrences:
+    """Where one distinct term set occurs: article positions (story order), sentences."""
+
+    articles: NDArray[np.int64]
+    sentences: NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class _Matches:
+    """Sentence pairs at or above the threshold: article ``first`` (earlier) sentence ``a``
+    ~ article ``second`` sentence ``b``, one array entry per pair."""
+
+    first: NDArray[np.int64]
+    second: NDArray[np.int64]
+    a: NDArray[np.int64]
+    b: NDArray[np.int64]
+    similarity: NDArray[np.float64]
+
+
+def _distinct_sets(
+    terms: Sequence[Sequence[SentenceTerms]],
+) -> tuple[list[frozenset[str]], list[_Occurrences]]:
+    """The distinct term sets (two or more terms) of the story and where each occurs."""
+    index: dict[frozenset[str], int] = {}
+    where: list[list[tuple[int, int]]] = []
+    for position, sentences in enumerate(terms):
+        for sentence in sentences:
+            if len(sentence.terms) < 2:
+                continue  # never shares the two terms align needs
+            number = index.setdefault(sentence.terms, len(index))
+            if number == len(where):
+                where.append([])
+            where[number].append((position, sentence.index))
+    occurrences = [
+        _Occurrences(
+            np.array([p for p, _ in w], dtype=np.int64), np.array([s for _, s in w], dtype=np.int64)
+        )
+        for w in where
+    ]
+    return list(index), occurrences
+
+
+def _similar_sentences(
+    sets: Sequence[frozenset[str]],
+    where: Sequence[_Occurrences],
+    weights: Mapping[str, float],
+    threshold: float,
+) -> _Matches:
+    """Every pair of sentences of different articles whose term sets share two terms and
+    score at least ``threshold`` (the earlier article's sentence first, as in :func:`align`)."""
+    pairs = [(p.left, p.right) for p in candidate_pairs(sets, weights, threshold)]
+    pairs.extend((u, u) for u in range(len(sets)) if where[u].articles.size > 1)
+    firsts: list[NDArray[np.int64]] = []
+    seconds: list[NDArray[np.int64]] = []
+    a_sentences: list[NDArray[np.int64]] = []
+    b_sentences: list[NDArray[np.int64]] = []
+    sims: list[NDArray[np.float64]] = []
+    for u, v in pairs:
+        x, y = where[u], where[v]
+        ax, ay = np.meshgrid(x.articles, y.articles, indexing="ij")
+        sx, sy = np.meshgrid(x.sentences, y.sentences, indexing="ij")
+        for u_first in (True, False):
+            if u == v and not u_first:
+                continue  # the same set: each pair of occurrences once
+            left, right = (u, v) if u_first else (v, u)
+            similarity = sentence_similarity(sets[left], sets[right], weights)
+            if similarity < threshold:
+                continue
+            keep = ax < ay if u_first else ax > ay
+            firsts.append((ax if u_first else ay)[keep])
+            seconds.append((ay if u_first else ax)[keep])
+            a_sentences.append((sx if u_first else sy)[keep])
+            b_sentences.append((sy if u_first else sx)[keep])
+            sims.append(np.full(int(keep.sum()), similarity))
+    if not sims:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Matches(empty, empty, empty, empty, np.zeros(0))
+    return _Matches(
+        np.concatenate(firsts),
+        np.concatenate(seconds),
+        np.concatenate(a_sentences),
+        np.concatenate(b_sentences),
+        np.concatenate(sims),
+    )
+
+
 def find_reuse(articles: Sequence[AnnotatedArticle], settings: Settings) -> list[Reuse]:
     """Reuse for every pair of ``articles`` (one story); in each pair ``a`` is the article
     published earlier (input order breaks ties; undated articles count as latest). Term
-    weights come from all sentences of the story."""
+    weights come from all sentences of the story.
+
+    Gives the same records as calling :func:`align` on every pair of articles, but finds the
+    similar sentence pairs first (``sentence_join.candidate_pairs`` over the story's distinct
+    term sets, each pair of sets scored once), so the work follows the number of similar
+    sentences rather than the number of article pairs.
+    """
     ordered = sorted(articles, key=_order_key)
     terms = [sentence_terms(doc) for doc in ordered]
     weights = term_weights(s for doc_terms in terms for s in doc_terms)
+    sets, where = _distinct_sets(terms)
+    m = _similar_sentences(sets, where, weights, settings.reuse_threshold)
+    order = np.lexsort((m.a, m.b, -m.similarity, m.second, m.first))
+    first, second = m.first[order].tolist(), m.second[order].tolist()
+    a, b, sim = m.a[order].tolist(), m.b[order].tolist(), m.similarity[order].tolist()
+    substantive = [_substantive(t) for t in terms]
     found: list[Reuse] = []
-    for i, doc_a in enumerate(ordered):
-        for j in range(i + 1, len(ordered)):
-            reuse = _compare_terms(
-                doc_a.article.id, ordered[j].article.id, terms[i], terms[j], weights, settings
-            )
-            if reuse is not None:
-                found.append(reuse)
+    start = 0
+    while start < len(first):
+        stop = start + 1
+        while stop < len(first) and first[stop] == first[start] and second[stop] == second[start]:
+            stop += 1
+        chosen = _one_to_one(
+            [SentenceMatch(a[k], b[k], sim[k]) for k in range(start, stop)], ordered_=True
+        )
+        i, j = first[start], second[start]
+        score = min(1.0, len(chosen) / max(1, min(substantive[i], substantive[j])))
+        pairs = tuple((c.a, c.b) for c in chosen)
+        found.append(Reuse(ordered[i].article.id, ordered[j].article.id, round(score, 4), pairs))
+        start = stop
     return found
 
 

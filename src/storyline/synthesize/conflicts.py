@@ -11,6 +11,10 @@ the same attribute for measures ("depth" vs "distance from Kelmir" never align),
 evidence: shared places or clause words; two counts of an event's outcome (killed, injured,
 evacuated ...) in one story start from a base score.
 
+Scale: claims are blocked by (predicate, unit, running total) and scored and clustered a
+block at a time with numpy (``synthesize.claim_align``), so a story of a thousand articles
+does not compare every claim with every other.
+
 Conflict: two aligned claims from independent sources conflict when their value ranges, read
 with their qualifiers ("at least seven" = [7, inf)), do not overlap, unless
 
@@ -35,9 +39,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+from numpy.typing import NDArray
+
 from storyline.annotate.claims import ClaimContext, claim_context
 from storyline.annotate.numbers import VAGUE
 from storyline.model import Claim, Conflict, ConflictValue, Entity, Mention, Sentence
+from storyline.synthesize.claim_align import (
+    AlignRules,
+    BlockScores,
+    ClaimFeatures,
+    average_link,
+    block_scores,
+    blocks,
+)
 from storyline.synthesize.names import strip_possessive
 
 GENERIC_SUBJECTS = frozenset(
@@ -58,6 +73,7 @@ EVENT_PREDICATES = frozenset(
 EVENT_BASE = 0.5
 #: minimum alignment score for two claims to describe the same fact
 ALIGN_THRESHOLD = 0.5
+_RULES = AlignRules(GENERIC_SUBJECTS, EVENT_PREDICATES, EVENT_BASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,39 +173,6 @@ def align_score(a: ClaimContext, b: ClaimContext) -> float:
     return score
 
 
-def _pair_score(a: _Report, b: _Report) -> float:
-    """:func:`align_score`; -1.0 (never merge) when they cannot align or are dated to
-    different years ("in 1987" vs a report of 2024)."""
-    if a.years and b.years and not a.years & b.years:
-        return -1.0
-    if not can_align(a.context, b.context):
-        return -1.0
-    return max(0.0, align_score(a.context, b.context))
-
-
-def _cluster(reports: list[_Report], threshold: float) -> list[list[int]]:
-    """Average-link agglomerative clusters; a negative pair score forbids a merge."""
-    n = len(reports)
-    score = [[_pair_score(reports[i], reports[j]) if i != j else 0.0 for j in range(n)]
-             for i in range(n)]  # fmt: skip
-    clusters = [[i] for i in range(n)]
-    while True:
-        best, pair = threshold, None
-        for x in range(len(clusters)):
-            for y in range(x + 1, len(clusters)):
-                pairs = [score[i][j] for i in clusters[x] for j in clusters[y]]
-                if min(pairs) < 0.0:
-                    continue
-                mean = sum(pairs) / len(pairs)
-                if mean >= best:
-                    best, pair = mean, (x, y)
-        if pair is None:
-            return clusters
-        x, y = pair
-        clusters[x] = clusters[x] + clusters[y]
-        del clusters[y]
-
-
 def _display(claim: Claim) -> str:
     number = f"{claim.value:g}"
     if claim.unit == "%":
@@ -211,43 +194,97 @@ def _topic(group: list[ClaimContext]) -> str:
     return topic
 
 
-def _clash(a: _Report, b: _Report, story: Sequence[_Report]) -> bool:
-    """True when ``a`` and ``b`` cannot both be right (see the module docstring)."""
-    if a.family == b.family or _compatible(a.range, b.range):
+@dataclass(slots=True)
+class _Block:
+    """One block of claims that may align, with what the clash rules need about it."""
+
+    scores: BlockScores
+    local: dict[int, int]  # story report index -> row in ``scores``
+    lows: NDArray[np.float64]
+    highs: NDArray[np.float64]
+    order: NDArray[np.int64]  # rows sorted by article
+    starts: NDArray[np.int64]  # where each article's rows start in ``order``
+    together: dict[tuple[int, int], bool]
+
+
+def _block(scores: BlockScores, reports: Sequence[_Report]) -> _Block:
+    members = [reports[i] for i in scores.members]
+    codes: dict[str, int] = {}
+    articles = np.array([codes.setdefault(r.context.claim.article, len(codes)) for r in members])
+    order = np.argsort(articles, kind="stable")
+    starts = np.flatnonzero(np.r_[True, articles[order][1:] != articles[order][:-1]])
+    return _Block(
+        scores,
+        {index: row for row, index in enumerate(scores.members)},
+        np.array([r.range.low for r in members], dtype=np.float64),
+        np.array([r.range.high for r in members], dtype=np.float64),
+        order,
+        starts,
+        {},
+    )
+
+
+def _clash(a: int, b: int, reports: Sequence[_Report], block: _Block) -> bool:
+    """True when reports ``a`` and ``b`` cannot both be right (see the module docstring)."""
+    ra, rb = reports[a], reports[b]
+    if ra.family == rb.family or _compatible(ra.range, rb.range):
         return False
-    if _stated_together(a, b, story):
+    if _stated_together(block.local[a], block.local[b], block):
         return False
-    if a.day is None or b.day is None or a.day == b.day:
+    if ra.day is None or rb.day is None or ra.day == rb.day:
         return True
-    early, late = (a, b) if a.day < b.day else (b, a)
-    if a.context.claim.predicate not in CUMULATIVE_PREDICATES:
+    early, late = (ra, rb) if ra.day < rb.day else (rb, ra)
+    if ra.context.claim.predicate not in CUMULATIVE_PREDICATES:
         return False  # a quantity that changes over time, reported on different days
     if late.range.high < early.range.low:
         return True  # a count of what has happened cannot go down
     return not late.context.running  # a rise is an update only when stated as one
 
 
-def _stated_together(a: _Report, b: _Report, story: Sequence[_Report]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Extent:
+    """Per article of a block: the lowest high and highest low of the selected claims'
+    value ranges, and whether the article has any selected claim."""
+
+    low: NDArray[np.float64]
+    high: NDArray[np.float64]
+    present: NDArray[np.bool_]
+
+
+def _extent(mask: NDArray[np.bool_], block: _Block) -> _Extent:
+    order, starts = block.order, block.starts
+    return _Extent(
+        np.maximum.reduceat(np.where(mask, block.lows, -np.inf)[order], starts),
+        np.minimum.reduceat(np.where(mask, block.highs, np.inf)[order], starts),
+        np.logical_or.reduceat(mask[order], starts),
+    )
+
+
+def _stated_together(a: int, b: int, block: _Block) -> bool:
     """True when one article of the story states both values for claims that can align with
-    ``a`` and ``b``: it knows both figures, so they are two facts or a change it reports."""
-    by_article: dict[str, list[_Report]] = {}
-    for report in story:
-        by_article.setdefault(report.context.claim.article, []).append(report)
-    for mine in by_article.values():
-        like_a = [x for x in mine if _compatible(x.range, a.range) and _pair_score(x, a) >= 0]
-        like_b = [y for y in mine if _compatible(y.range, b.range) and _pair_score(y, b) >= 0]
-        if any(not _compatible(x.range, y.range) for x in like_a for y in like_b):
-            return True
-    return False
+    rows ``a`` and ``b`` of the block: it knows both figures, so they are two facts or a
+    change it reports. Claims that can align are always in one block."""
+    key = (a, b)
+    if key not in block.together:
+        lows, highs, allowed = block.lows, block.highs, block.scores.allowed
+        like_a = allowed[:, a] & ~((highs < lows[a]) | (highs[a] < lows))
+        like_b = allowed[:, b] & ~((highs < lows[b]) | (highs[b] < lows))
+        ea, eb = _extent(like_a, block), _extent(like_b, block)
+        clash = (ea.high < eb.low) | (eb.high < ea.low)
+        block.together[key] = bool(np.any(ea.present & eb.present & clash))
+    return block.together[key]
 
 
 def _compatible(a: ValueRange, b: ValueRange) -> bool:
     return not (a.high < b.low or b.high < a.low)
 
 
-def _conflict(group: list[_Report], story: Sequence[_Report]) -> Conflict | None:
-    if not any(_clash(a, b, story) for i, a in enumerate(group) for b in group[i + 1 :]):
+def _conflict(members: list[int], reports: Sequence[_Report], block: _Block) -> Conflict | None:
+    if not any(
+        _clash(a, b, reports, block) for i, a in enumerate(members) for b in members[i + 1 :]
+    ):
         return None
+    group = [reports[i] for i in members]
     values: dict[str, list[ClaimContext]] = {}
     for report in sorted(
         group, key=lambda r: (r.context.claim.value, r.context.claim.article, r.context.claim.start)
@@ -295,12 +332,17 @@ def find_conflicts(
                 years = frozenset(context.years or ((day.year,) if day else ()))
                 family = f"f{family_of[article]}" if article in family_of else article
                 reports.append(_Report(context, day, years, family, value_range(claim)))
+    features = [ClaimFeatures(r.context, r.years, frozenset(_words(r.context))) for r in reports]
+    found: list[tuple[list[int], _Block]] = []
+    for members in blocks(features):
+        block = _block(block_scores(features, members, _RULES), reports)
+        for local in average_link(block.scores.scores, threshold):
+            found.append(([members[i] for i in local], block))
     conflicts: list[Conflict] = []
-    for members in _cluster(reports, threshold):
-        group = [reports[i] for i in members]
-        if len({r.family for r in group}) < 2:
+    for group, block in sorted(found, key=lambda item: item[0][0]):
+        if len({reports[i].family for i in group}) < 2:
             continue
-        conflict = _conflict(group, reports)
+        conflict = _conflict(group, reports, block)
         if conflict is not None:
             conflicts.append(conflict)
     return conflicts

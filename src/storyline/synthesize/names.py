@@ -98,10 +98,35 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+#: spellings that transliterations of one name alternate between (French, German and English
+#: renderings of Slavic and Arabic names), applied in this order
+_TRANSLIT = (
+    ("dzh", "j"), ("tch", "ch"), ("tsch", "ch"), ("sch", "sh"), ("zh", "j"), ("dj", "j"),
+    ("ou", "u"), ("iu", "yu"), ("ju", "yu"), ("ia", "ya"), ("ja", "ya"), ("kh", "h"), ("q", "k"),
+)  # fmt: skip
+
+
+def transliteration_key(token: str) -> str:
+    """A folded token with common transliteration alternations unified ("iouri", "yuriy"
+    and "yuri" -> "yuri"; "haltchenko" -> "halchenko")."""
+    key = token
+    for old, new in _TRANSLIT:
+        key = key.replace(old, new)
+    if len(key) > 2 and key[0] == "i" and key[1] in "aeou":
+        key = "y" + key[1:]
+    if len(key) > 3 and key.endswith(("iy", "ij", "yy")):
+        key = key[:-1]
+    return key
+
+
 def same_token(a: str, b: str) -> bool:
-    """Whether two folded name tokens are the same name: equal, or (both at least five letters)
-    the same skeleton within two edits ("mahmud" ~ "mahmoud", "antony" ~ "anthony")."""
+    """Whether two folded name tokens are the same name: equal, equal after unifying common
+    transliteration alternations ("yuriy" ~ "iouri", "halchenko" ~ "haltchenko"), or (both
+    at least five letters) the same skeleton within two edits ("mahmud" ~ "mahmoud",
+    "antony" ~ "anthony")."""
     if a == b:
+        return True
+    if min(len(a), len(b)) >= 3 and transliteration_key(a) == transliteration_key(b):
         return True
     if min(len(a), len(b)) < 5 or a[0] != b[0]:
         return False

@@ -13,6 +13,7 @@ from storyline.config import Settings
 from storyline.link.stage import StoryLinks
 from storyline.model import StoryReport
 from storyline.synthesize.conflicts import find_conflicts, spelling_conflicts
+from storyline.synthesize.date_conflicts import date_conflicts
 from storyline.synthesize.dates import apply_dates, infer_dates
 from storyline.synthesize.entities import mention_entity_map, merge_entities
 from storyline.synthesize.quotes import group_quotes
@@ -46,6 +47,7 @@ def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
                 claims, sentences, families, dates={d.article.id: d.article.published for d in docs}
             )
         )
+        + tuple(date_conflicts(docs, families))
         + tuple(
             spelling_conflicts(
                 entities,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -70,13 +71,20 @@ def words(text: str) -> list[str]:
 
 
 def content_terms(text: str) -> list[str]:
-    """Stemmed, lower-cased content words of ``text`` (stop words and 1-letter words dropped)."""
+    """Stemmed, lower-cased content words of ``text`` (stop words and 1-letter words dropped).
+
+    Cached per text (the timeline and the summary of a story read the same sentences)."""
+    return list(_content_terms(text))
+
+
+@lru_cache(maxsize=65536)
+def _content_terms(text: str) -> tuple[str, ...]:
     terms: list[str] = []
     for word in words(text.lower()):
         for part in word.split("-"):
             if len(part) > 1 and part not in _STOP:
                 terms.append(stem(part))
-    return terms
+    return tuple(terms)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
 
 from storyline.model import AnnotatedArticle, Citation, Sentence, TimelineEntry, Timex
 from storyline.synthesize.similarity import ends_like_sentence, header_length, tfidf_matrix
@@ -198,6 +199,11 @@ def _present_reports(annotated: AnnotatedArticle, anchored: set[int]) -> list[Ev
     return []
 
 
+def _dense(matrix: csr_matrix) -> NDArray[np.float64]:
+    """A sparse similarity block as a dense float array."""
+    return np.asarray(matrix.toarray(), dtype=np.float64)
+
+
 def _leaders(sims: NDArray[np.float64], threshold: float) -> list[list[int]]:
     """Single-pass grouping for very large same-date groups: each row joins the first
     group whose first member is at least ``threshold`` similar, else starts one."""
@@ -235,7 +241,7 @@ def _average_link(sims: NDArray[np.float64], threshold: float) -> list[list[int]
 
 
 def _cluster(
-    mentions: Sequence[EventMention], vectors: NDArray[np.float64], threshold: float
+    mentions: Sequence[EventMention], vectors: csr_matrix, threshold: float
 ) -> list[_Cluster]:
     """Mentions of the same date grouped by average-link similarity of their content."""
     by_date: dict[str, list[int]] = {}
@@ -244,7 +250,7 @@ def _cluster(
     clusters: list[_Cluster] = []
     for day, members in by_date.items():
         rows = vectors[members]
-        for group in _average_link(rows @ rows.T, threshold):
+        for group in _average_link(_dense(rows @ rows.T), threshold):
             indices = [members[g] for g in group]
             clusters.append(_Cluster(day, mentions[indices[0]].precision, indices))
     return clusters
@@ -253,26 +259,27 @@ def _cluster(
 def _attach_present(
     clusters: list[_Cluster],
     mentions: Sequence[EventMention],
-    vectors: NDArray[np.float64],
+    vectors: csr_matrix,
     threshold: float,
 ) -> list[_Cluster]:
     """Fold present-tense-only clusters into a similar dated cluster of that day or the day
     before (an explicit date beats the article date)."""
+    present_only = [all(mentions[m].present for m in c.members) for c in clusters]
+    dated: dict[str, list[int]] = {}
+    for number, cluster in enumerate(clusters):
+        if not present_only[number]:
+            dated.setdefault(cluster.date, []).append(number)
     kept: list[_Cluster] = []
-    for cluster in clusters:
-        if not all(mentions[m].present for m in cluster.members):
+    for number, cluster in enumerate(clusters):
+        if not present_only[number]:
             kept.append(cluster)
             continue
         day = date.fromisoformat(cluster.date)
         near = {day.isoformat(), (day - timedelta(days=1)).isoformat()}
         target: _Cluster | None = None
         best = threshold
-        for other in clusters:
-            if other is cluster or other.date not in near:
-                continue
-            if all(mentions[m].present for m in other.members):
-                continue
-            score = float(np.mean(vectors[other.members] @ vectors[cluster.members].T))
+        for other in (clusters[i] for i in sorted(i for d in near for i in dated.get(d, ()))):
+            score = float(np.mean(_dense(vectors[other.members] @ vectors[cluster.members].T)))
             if score >= best:
                 target, best = other, score
         if target is None:
@@ -294,19 +301,23 @@ def _family_index(
 def _entry(
     cluster: _Cluster,
     mentions: Sequence[EventMention],
-    vectors: NDArray[np.float64],
+    vectors: csr_matrix,
     family: dict[str, int],
     order: dict[str, int],
 ) -> TimelineEntry:
     members = cluster.members
+    supports = np.zeros(len(members))
+    if len(members) > 1:
+        rows = vectors[members]
+        families = np.array([family[mentions[j].article] for j in members])
+        other = families[:, None] != families[None, :]
+        supports = np.where(other, _dense(rows @ rows.T), 0.0).sum(axis=1)
 
-    def support(i: int) -> tuple[bool, float, int, int]:
-        others = [j for j in members if family[mentions[j].article] != family[mentions[i].article]]
-        score = float(np.sum(vectors[others] @ vectors[i])) if others else 0.0
-        m = mentions[i]
-        return (not m.present, score, -order[m.article], -m.sentence)
+    def support(k: int) -> tuple[bool, float, int, int]:
+        m = mentions[members[k]]
+        return (not m.present, float(supports[k]), -order[m.article], -m.sentence)
 
-    best = mentions[max(members, key=support)]
+    best = mentions[members[max(range(len(members)), key=support)]]
     citations = sorted(
         {Citation(mentions[m].article, mentions[m].sentence) for m in members},
         key=lambda c: (order[c.article], c.sentence),
@@ -345,7 +356,7 @@ def build_timeline(
         return []
     context = [s.text for annotated in ordered for s in annotated.sentences]
     texts = [m.text.replace(m.expression, " ") for m in mentions]  # the date is shared
-    vectors = np.asarray(tfidf_matrix(texts + context)[: len(mentions)].toarray())
+    vectors = csr_matrix(tfidf_matrix(texts + context)[: len(mentions)])
     clusters = _cluster(mentions, vectors, threshold)
     clusters = _attach_present(clusters, mentions, vectors, threshold)
     family = _family_index(ordered, families)
