@@ -10,35 +10,19 @@ from pathlib import Path
 import pytest
 
 from storyline.config import Settings
-from storyline.pipeline import run
 from storyline.report.audit import active_content
 from storyline.report.html import write_report
 from storyline.report.views import safe_url
 from storyline.store import Store
 
-CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"
-HOSTILE = {
-    "title": 'Evil <script>alert(1)</script> "><img src=x onerror=alert(1)> title',
-    "text": (
-        "HALVERGATE — Dock workers at Halvergate said on Monday <script>alert(1)</script> that "
-        "the strike would go on. A union official wrote <img src=x onerror=alert(1)> on a "
-        'banner and said " onmouseover="alert(1)" x=" was a slogan. Talks will resume on '
-        "Tuesday, the union said."
-    ),
-    "url": "javascript:alert(1)",
-    "source": "Evil <b onclick=alert(1)>Outlet</b>",
-    "published": "2024-03-10",
-}
-
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+def built(
+    tmp_path_factory: pytest.TempPathFactory, hostile_corpus_db: Path
+) -> tuple[Path, Path, str]:
     """(database, report folder, hostile article id) — built once for the module."""
     folder = tmp_path_factory.mktemp("report")
-    hostile = folder / "hostile.jsonl"
-    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
-    db = folder / "corpus.db"
-    run([CORPUS, hostile], Settings().with_(db=str(db), workers=1))
+    db = hostile_corpus_db
     with Store(db, readonly=True) as store:
         (evil,) = [a.id for a in store.articles("WHERE url = ?", ["javascript:alert(1)"])]
         files = write_report(store, folder / "out")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,36 +9,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.config import Settings
-from storyline.pipeline import run
 from storyline.report.audit import active_content
 from storyline.schema import problems
 from storyline.store import Store
 from storyline.web.app import create_app
 
-CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"
-HOSTILE = {
-    "title": 'Evil <script>alert(1)</script> "><img src=x onerror=alert(1)> title',
-    "text": (
-        "HALVERGATE — Dock workers at Halvergate said on Monday <script>alert(1)</script> that "
-        "the strike would go on. A union official wrote <img src=x onerror=alert(1)> on a "
-        'banner and said " onmouseover="alert(1)" x=" was a slogan. Talks will resume on '
-        "Tuesday, the union said."
-    ),
-    "url": "javascript:alert(1)",
-    "source": "Evil <b onclick=alert(1)>Outlet</b>",
-    "published": "2024-03-10",
-}
-
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("web")
-    hostile = folder / "hostile.jsonl"
-    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
-    path = folder / "corpus.db"
-    run([CORPUS, hostile], Settings().with_(db=str(path), workers=1))
-    return path
+def db(hostile_corpus_db: Path) -> Path:
+    return hostile_corpus_db
 
 
 @pytest.fixture(scope="module")

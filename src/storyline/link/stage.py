@@ -69,15 +69,25 @@ def link(
     copies: dict[str, list[str]] = {}
     for copy, original in copy_of.items():
         copies.setdefault(original, []).append(copy)
-    linked: list[StoryLinks] = []
-    for story in cluster(originals, settings, known):
-        members = tuple(by_id[a] for a in story.articles)
-        reuse = find_reuse(members, settings)
-        families = [
-            frozenset(family | {c for a in family for c in copies.get(a, ())})
-            for family in wire_families(story.articles, reuse, settings)
-        ]
-        with_copies = tuple(a for aid in story.articles for a in (aid, *copies.get(aid, ())))
-        story = replace(story, articles=with_copies)
-        linked.append(StoryLinks(story, members, tuple(reuse), tuple(families)))
+    linked = [
+        story_links(story, by_id, copies, settings) for story in cluster(originals, settings, known)
+    ]
     return LinkResult(tuple(duplicates), tuple(linked))
+
+
+def story_links(
+    story: Story,
+    docs: Mapping[str, AnnotatedArticle],
+    copies: Mapping[str, Sequence[str]],
+    settings: Settings,
+) -> StoryLinks:
+    """The links of one story: reuse between its original articles, wire families (copies
+    join their original's family), and the copies listed after their originals."""
+    members = tuple(docs[a] for a in story.articles)
+    reuse = find_reuse(members, settings)
+    families = [
+        frozenset(family | {c for a in family for c in copies.get(a, ())})
+        for family in wire_families(story.articles, reuse, settings)
+    ]
+    with_copies = tuple(a for aid in story.articles for a in (aid, *copies.get(aid, ())))
+    return StoryLinks(replace(story, articles=with_copies), members, tuple(reuse), tuple(families))

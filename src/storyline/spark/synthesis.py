@@ -7,14 +7,13 @@ report, its ``Story`` record and the publication dates inferred for undated arti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from storyline.config import Settings
-from storyline.link.reuse import find_reuse, wire_families
-from storyline.link.stage import StoryLinks
+from storyline.link.stage import story_links
 from storyline.model import AnnotatedArticle, Duplicate, Story
 from storyline.schema import story_v1
 from storyline.spark.records import Annotated, StoryPlan
@@ -29,25 +28,6 @@ class StoryOutcome:
     story: Story
     report: dict[str, Any]
     inferred: dict[str, date]
-
-
-def story_links(
-    story: Story,
-    docs: Mapping[str, AnnotatedArticle],
-    copies: Mapping[str, Sequence[str]],
-    settings: Settings,
-) -> StoryLinks:
-    """The links of one story as ``storyline.link.stage.link`` builds them: reuse between its
-    original articles, wire families (copies join their original's family), and the copies
-    listed after their originals."""
-    members = tuple(docs[a] for a in story.articles)
-    reuse = find_reuse(members, settings)
-    families = [
-        frozenset(family | {c for a in family for c in copies.get(a, ())})
-        for family in wire_families(story.articles, reuse, settings)
-    ]
-    with_copies = tuple(a for aid in story.articles for a in (aid, *copies.get(aid, ())))
-    return StoryLinks(replace(story, articles=with_copies), members, tuple(reuse), tuple(families))
 
 
 def plans(stories: Sequence[Story], duplicates: Sequence[Duplicate]) -> list[StoryPlan]:
