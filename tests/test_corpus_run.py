@@ -177,7 +177,6 @@ def test_gold_timeline_dates_are_found(corpus: CorpusRun) -> None:
     assert hits / len(corpus.gold["timeline"]) >= 0.7, hits
 
 
-
 def test_drifted_quotes_are_grouped(corpus: CorpusRun) -> None:
     """Each GOLD quote with variants in several articles is one group holding them."""
     for quote in corpus.gold["quotes"]:

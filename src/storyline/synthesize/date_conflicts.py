@@ -40,10 +40,7 @@ def date_conflicts(
     """Events that independent sources put on different days (see the module docstring)."""
     family = {aid: n for n, members in enumerate(families) for aid in members}
     mentions = [
-        m
-        for doc in articles
-        for m in event_mentions(doc)
-        if m.precision == "day" and not m.present
+        m for doc in articles for m in event_mentions(doc) if m.precision == "day" and not m.present
     ]
     terms = [_terms(m) for m in mentions]
     postings: dict[str, list[int]] = defaultdict(list)
