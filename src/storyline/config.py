@@ -38,6 +38,11 @@ class Settings:
     reuse_threshold: float = _setting(
         0.5, "Sentence similarity above which a sentence counts as reused."
     )
+    reuse_per_article: int = _setting(
+        5,
+        "Reuse pairs kept per article in a story report (its most similar partners); wire "
+        "families are computed from all pairs.",
+    )
     wire_family_threshold: float = _setting(
         0.5, "Share of shared sentences above which two articles are one wire family."
     )

@@ -100,3 +100,16 @@ def test_seed_wire_copies_share_more_than_the_other_outlet() -> None:
     found = find_reuse([s003, s002, s000], settings)
     pairs = {(r.a, r.b): r.score for r in found}
     assert pairs[(s002.article.id, s003.article.id)] == both.score  # undated 003 comes last
+
+
+def test_story_report_keeps_the_strongest_pairs_per_article() -> None:
+    from storyline.link.stage import strongest_reuse
+    from storyline.model import Reuse
+
+    pairs = [Reuse(a, b, score, ()) for a, b, score in (
+        ("x", "y", 0.9), ("x", "z", 0.5), ("y", "z", 0.8), ("x", "w", 0.1), ("z", "w", 0.2),
+    )]  # fmt: skip
+    kept = strongest_reuse(pairs, 1)
+    # x's best is y, y's best is x-y, z's best is y-z, w's best is z-w
+    assert [(p.a, p.b) for p in kept] == [("x", "y"), ("y", "z"), ("z", "w")]
+    assert strongest_reuse(pairs, 10) == tuple(pairs)

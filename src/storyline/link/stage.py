@@ -90,4 +90,17 @@ def story_links(
         for family in wire_families(story.articles, reuse, settings)
     ]
     with_copies = tuple(a for aid in story.articles for a in (aid, *copies.get(aid, ())))
-    return StoryLinks(replace(story, articles=with_copies), members, tuple(reuse), tuple(families))
+    kept = strongest_reuse(reuse, settings.reuse_per_article)
+    return StoryLinks(replace(story, articles=with_copies), members, kept, tuple(families))
+
+
+def strongest_reuse(reuse: Sequence[Reuse], per_article: int) -> tuple[Reuse, ...]:
+    """The pairs that are among the ``per_article`` highest-scoring pairs of either of their
+    articles, in their original order: a report stays linear in the story's size even when
+    hundreds of its articles copy one another."""
+    ranked: dict[str, list[tuple[float, int]]] = {}
+    for position, pair in enumerate(reuse):
+        for article in (pair.a, pair.b):
+            ranked.setdefault(article, []).append((-pair.score, position))
+    keep = {position for pairs in ranked.values() for _, position in sorted(pairs)[:per_article]}
+    return tuple(pair for position, pair in enumerate(reuse) if position in keep)
