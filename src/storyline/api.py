@@ -139,7 +139,7 @@ def write_outputs(settings: Settings, folder: Path) -> list[Path]:
     from storyline.report.html import write_report
 
     with Store(settings.db, readonly=True) as store:
-        written = exporter.export(store, "json", folder / "storyline.json", stdout=None)  # type: ignore[arg-type]
+        written = exporter.export(store, "json", folder / "storyline.json")
         return [*written, write_report(store, folder, settings).index]
 
 

@@ -90,14 +90,17 @@ def write_parquet(store: Store, folder: Path) -> list[Path]:
 _NESTED = ("summary", "timeline", "entities", "quotes", "claims", "conflicts", "reuse")
 
 
-def export(store: Store, fmt: str, out: Path | None, stdout: TextIO) -> list[Path]:
-    """Write ``fmt`` to ``out`` (a file; a folder for parquet) or to ``stdout``."""
+def export(store: Store, fmt: str, out: Path | None, stdout: TextIO | None = None) -> list[Path]:
+    """Write ``fmt`` to ``out`` (a file; a folder for parquet) or, without ``out``, to
+    ``stdout``."""
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "parquet":
         return write_parquet(store, out or Path("storyline-parquet"))
     writer = write_json if fmt == "json" else write_jsonl
     if out is None:
+        if stdout is None:
+            raise ConfigError("export needs a file to write to (--out) or standard output")
         writer(store, stdout)
         return []
     out.parent.mkdir(parents=True, exist_ok=True)
