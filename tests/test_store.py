@@ -85,3 +85,15 @@ def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
 def test_missing_parent_folder_is_created(tmp_path: Path) -> None:
     with Store(tmp_path / "new" / "deeper" / "s.db") as store:
         assert store.version() == len(MIGRATIONS)
+
+
+def test_closing_a_writer_empties_the_wal(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    reader = sqlite3.connect(db)
+    with Store(db) as store:
+        for i in range(50):
+            store.add_article(make(f"Article number {i} about the harbour strike.", path=f"{i}"))
+        reader.execute("SELECT COUNT(*) FROM articles").fetchone()  # a reader came and went
+        assert (tmp_path / "s.db-wal").stat().st_size > 0
+    assert (tmp_path / "s.db-wal").stat().st_size == 0
+    reader.close()

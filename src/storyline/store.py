@@ -161,6 +161,7 @@ class Store:
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.readonly = readonly
         if readonly and not self.path.exists():
             raise NotFoundError(f"{self.path}: no such database; run `storyline run` first")
         if not readonly:
@@ -188,6 +189,10 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        """Close; a writer first folds the WAL back into the database and empties it, so a
+        WAL that concurrent readers kept from being reset does not keep growing."""
+        if not self.readonly:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
     # -- schema -----------------------------------------------------------------------
