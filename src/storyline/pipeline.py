@@ -8,7 +8,7 @@ annotated articles are not annotated twice, and cross-article results are recomp
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +18,8 @@ from typing import Any
 from storyline.annotate.stages import ANNOTATION_VERSION, annotate_batch
 from storyline.config import Settings
 from storyline.errors import InputError, TooLargeError
-from storyline.ingest.registry import READERS, find_files
+from storyline.ingest.base import Reader
+from storyline.ingest.registry import READERS, find_files, reader_for
 from storyline.link.reuse import find_reuse, wire_families
 from storyline.link.stage import link
 from storyline.model import AnnotatedArticle, Article, SummarySentence
@@ -53,22 +54,43 @@ def _quiet(step: str, done: int, total: int | None) -> None:
     return None
 
 
-def read_file(path: Path, settings: Settings) -> Iterable[Article | InputError]:
-    """Articles (and per-entry errors) of one file; a whole-file problem raises InputError."""
-    from storyline.ingest.registry import reader_for
-
+def reader_of(path: Path, where: str | None = None) -> Reader:
+    """The reader for ``path`` by its suffix; an unsupported type is an InputError."""
     reader = reader_for(path)
     if reader is None:
         known = ", ".join(s for r in READERS for s in r.suffixes)
-        raise InputError(str(path), f"unsupported file type {path.suffix!r} (known: {known})")
+        raise InputError(
+            where or str(path), f"unsupported file type {path.suffix!r} (known: {known})"
+        )
+    return reader
+
+
+def check_size(size: int, where: str, settings: Settings) -> None:
+    """A TooLargeError when ``size`` bytes are over the setting ``max_file_bytes``."""
+    if size > settings.max_file_bytes:
+        raise TooLargeError(
+            where,
+            f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} "
+            "(setting max_file_bytes)",
+        )
+
+
+def read_data(
+    path: Path, data: bytes, settings: Settings, where: str | None = None
+) -> list[Article | InputError]:
+    """Articles (and per-entry errors) of a file's bytes already in memory; ``where`` names
+    the file in errors (a URI, say) when ``path`` cannot."""
+    reader = reader_of(path, where)
+    check_size(len(data), where or str(path), settings)
+    return list(reader.read(path, data, settings))
+
+
+def read_file(path: Path, settings: Settings) -> list[Article | InputError]:
+    """Articles (and per-entry errors) of one file; a whole-file problem raises InputError.
+    The size is checked before the file is read."""
+    reader = reader_of(path)
     try:
-        size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            raise TooLargeError(
-                str(path),
-                f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} "
-                "(setting max_file_bytes)",
-            )
+        check_size(path.stat().st_size, str(path), settings)
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from exc

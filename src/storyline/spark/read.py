@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storyline.config import Settings
-from storyline.errors import InputError, NotFoundError, TooLargeError
+from storyline.errors import InputError, NotFoundError
 from storyline.ingest.base import build_article, parse_date
-from storyline.ingest.registry import READERS, find_files, reader_for
-from storyline.pipeline import read_file
+from storyline.ingest.registry import find_files
+from storyline.pipeline import read_data, read_file
 from storyline.spark.records import Ingested
 from storyline.store import Skip
 
@@ -87,19 +87,8 @@ def _read_bytes(
 ) -> Iterator[Ingested]:
     (uri, data), index = entry
     number = base + index
-    path = Path(uri)
-    reader = reader_for(path)
     try:
-        if reader is None:
-            known = ", ".join(s for r in READERS for s in r.suffixes)
-            raise InputError(uri, f"unsupported file type {path.suffix!r} (known: {known})")
-        if len(data) > settings.max_file_bytes:
-            raise TooLargeError(
-                uri,
-                f"file is {len(data):,} bytes, over the limit of {settings.max_file_bytes:,} "
-                "(setting max_file_bytes)",
-            )
-        results: list[Any] = list(reader.read(path, data, settings))
+        results: list[Any] = read_data(Path(uri), data, settings, where=uri)
     except InputError as exc:
         results = [exc]
     for position, result in enumerate(results):
