@@ -1,12 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from storyline.annotate.nlp import segment_many
-from storyline.annotate.timex import find_timexes
 from storyline.model import AnnotatedArticle, Article, Timex
 from storyline.synthesize.dates import (
     apply_dates,
@@ -16,28 +14,14 @@ from storyline.synthesize.dates import (
     infer_dates,
 )
 
-PUBLISHED = {"000": date(2023, 1, 30), "002": date(2023, 1, 31), "003": None}
 UNDATED = "003_5ba02de47a85b3c3"
 
 
-def annotate(articles: list[Article]) -> list[AnnotatedArticle]:
-    out = []
-    for article, sentences in zip(articles, segment_many(articles), strict=True):
-        timexes = find_timexes(article.id, article.text, sentences, article.published)
-        out.append(AnnotatedArticle(article, sentences, timexes=tuple(timexes)))
-    return out
-
-
 @pytest.fixture(scope="module")
-def seeds() -> list[AnnotatedArticle]:
-    folder = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-    if not folder.is_dir():
-        pytest.skip("../shared/seeds is not beside the repository")
-    articles = [
-        Article(id=p.stem, text=p.read_text(encoding="utf-8"), published=PUBLISHED[p.stem[:3]])
-        for p in sorted(folder.glob("*.txt"))
-    ]
-    return annotate(articles)
+def seeds(
+    seed_articles: list[Article], with_timexes: Callable[[list[Article]], list[AnnotatedArticle]]
+) -> list[AnnotatedArticle]:
+    return with_timexes(seed_articles)
 
 
 def test_undated_seed_is_dated_from_its_story(seeds: list[AnnotatedArticle]) -> None:
@@ -80,14 +64,18 @@ def test_evidence_names_the_agreeing_expressions(seeds: list[AnnotatedArticle]) 
     assert inference.candidates >= 5
 
 
-def test_story_without_any_date_infers_nothing() -> None:
+def test_story_without_any_date_infers_nothing(
+    with_timexes: Callable[[list[Article]], list[AnnotatedArticle]],
+) -> None:
     article = Article(id="x", text="Officials met on Monday and talked for hours about it.")
-    assert infer_dates(annotate([article]), []) == {}
+    assert infer_dates(with_timexes([article]), []) == {}
 
 
-def test_own_absolute_date_bounds_a_story_without_dates() -> None:
+def test_own_absolute_date_bounds_a_story_without_dates(
+    with_timexes: Callable[[list[Article]], list[AnnotatedArticle]],
+) -> None:
     text = "The summit opened on January 12, 2021. Delegates had arrived on Monday."
-    (annotated,) = annotate([Article(id="y", text=text)])
+    (annotated,) = with_timexes([Article(id="y", text=text)])
     assert infer_dates([annotated], []) == {"y": date(2021, 1, 12)}
 
 
@@ -108,7 +96,9 @@ def test_day_of_reads_day_precision_only() -> None:
     assert day_of(None) is None
 
 
-def test_inference_follows_the_story_not_the_seeds() -> None:
+def test_inference_follows_the_story_not_the_seeds(
+    with_timexes: Callable[[list[Article]], list[AnnotatedArticle]],
+) -> None:
     dated = Article(
         id="d",
         text=(
@@ -121,7 +111,7 @@ def test_inference_follows_the_story_not_the_seeds() -> None:
         id="u",
         text="Dock workers walked out on Monday. The minister met union leaders on Tuesday.",
     )
-    story = annotate([dated, undated])
+    story = with_timexes([dated, undated])
     inferred = infer_dates(story, [])
     assert inferred["u"] in (date(2024, 5, 7), date(2024, 5, 8))
     resolved = apply_dates(story, inferred)[1]

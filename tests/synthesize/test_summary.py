@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,19 +10,13 @@ from storyline.model import AnnotatedArticle, Article
 from storyline.synthesize.similarity import similarity_matrix, strip_header
 from storyline.synthesize.summary import CITE_THRESHOLD, summarize
 
-PUBLISHED = {"000": date(2023, 1, 30), "002": date(2023, 1, 31), "003": None}
-
 
 @pytest.fixture(scope="module")
-def seeds() -> list[AnnotatedArticle]:
-    folder = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-    if not folder.is_dir():
-        pytest.skip("../shared/seeds is not beside the repository")
-    articles = [
-        Article(id=p.stem, text=p.read_text(encoding="utf-8"), published=PUBLISHED[p.stem[:3]])
-        for p in sorted(folder.glob("*.txt"))
+def seeds(seed_articles: list[Article]) -> list[AnnotatedArticle]:
+    return [
+        AnnotatedArticle(a, s)
+        for a, s in zip(seed_articles, segment_many(seed_articles), strict=True)
     ]
-    return [AnnotatedArticle(a, s) for a, s in zip(articles, segment_many(articles), strict=True)]
 
 
 def similarity(a: str, b: str) -> float:

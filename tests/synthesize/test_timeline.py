@@ -1,37 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from storyline.annotate.nlp import segment_many
-from storyline.annotate.timex import find_timexes
 from storyline.model import AnnotatedArticle, Article, Sentence, TimelineEntry, Timex
 from storyline.synthesize.dates import apply_dates, infer_dates
 from storyline.synthesize.timeline import build_timeline, calendar_value, event_mentions
 
-PUBLISHED = {"000": date(2023, 1, 30), "002": date(2023, 1, 31), "003": None}
-
-
-def annotate(articles: list[Article]) -> list[AnnotatedArticle]:
-    out = []
-    for article, sentences in zip(articles, segment_many(articles), strict=True):
-        timexes = find_timexes(article.id, article.text, sentences, article.published)
-        out.append(AnnotatedArticle(article, sentences, timexes=tuple(timexes)))
-    return out
-
 
 @pytest.fixture(scope="module")
-def timeline() -> list[TimelineEntry]:
-    folder = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-    if not folder.is_dir():
-        pytest.skip("../shared/seeds is not beside the repository")
-    articles = [
-        Article(id=p.stem, text=p.read_text(encoding="utf-8"), published=PUBLISHED[p.stem[:3]])
-        for p in sorted(folder.glob("*.txt"))
-    ]
-    annotated = annotate(articles)
+def timeline(
+    seed_articles: list[Article], with_timexes: Callable[[list[Article]], list[AnnotatedArticle]]
+) -> list[TimelineEntry]:
+    annotated = with_timexes(seed_articles)
     return build_timeline(apply_dates(annotated, infer_dates(annotated, [])))
 
 
