@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -60,7 +62,10 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens of ``text``; possessive endings are dropped."""
-    folded = _POSSESSIVE_S.sub("", fold(text).replace("’", "'"))
+    folded = fold(text)
+    if "'" not in folded and "’" not in folded:
+        return _WORD.findall(folded)
+    folded = _POSSESSIVE_S.sub("", folded.replace("’", "'"))
     return [w.strip("'") for w in _WORD.findall(folded) if w.strip("'")]
 
 
@@ -81,7 +86,23 @@ def stem(word: str) -> str:
 
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of ``text`` in order (stop words and 1-letter words removed)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [t for t in map(_term, words(text)) if t]
+
+
+def with_pairs(terms: Sequence[str]) -> list[str]:
+    """``terms`` followed by each adjacent pair joined by a space (``["red", "sox",
+    "offer"]`` -> ``[..., "red sox", "sox offer"]``); pass one sentence at a time so that no
+    pair spans two sentences."""
+    return [*terms, *(f"{a} {b}" for a, b in pairwise(terms))]
+
+
+@lru_cache(maxsize=1 << 18)
+def _term(word: str) -> str:
+    """The stemmed term of one folded word, or ``""`` for a stop word or a single letter
+    (cached: a news vocabulary is small next to the number of word occurrences)."""
+    if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
+        return ""
+    return stem(word)
 
 
 def normalise_text(text: str) -> str:
@@ -89,6 +110,7 @@ def normalise_text(text: str) -> str:
     return " ".join(words(strip_header(text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_key(text: str) -> str:
     """A comparable key for an entity mention: folded words, leading "the" and "al"/"el"
     particles dropped (``"the Abdel-Fattah al-Sisi"`` -> ``"abdel fattah sisi"``)."""

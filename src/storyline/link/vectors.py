@@ -20,15 +20,22 @@ class Vocabulary:
     def __init__(self) -> None:
         self.documents = 0
         self.df: Counter[str] = Counter()
+        self._top = 1.0  # ln(N + 1) + 1, the IDF of an unseen key
 
     def add(self, keys: Iterable[str]) -> None:
         """Count one more document containing each of ``keys`` (pass each key once)."""
         self.documents += 1
-        self.df.update(keys)
+        self.df.update(keys.keys() if isinstance(keys, Mapping) else keys)  # C counting path
+        self._top = math.log(self.documents + 1) + 1.0
 
     def idf(self, key: str) -> float:
         """Smoothed IDF ``ln((N + 1) / (df + 1)) + 1`` (unseen keys get the highest value)."""
-        return math.log((self.documents + 1) / (self.df.get(key, 0) + 1)) + 1.0
+        return self._top - math.log(self.df.get(key, 0) + 1)
+
+    def idfs(self, keys: Iterable[str]) -> dict[str, float]:
+        """The IDF of each of ``keys``."""
+        top, df, log = self._top, self.df.get, math.log
+        return {key: top - log(df(key, 0) + 1) for key in keys}
 
 
 def tf_vector(terms: Iterable[str]) -> dict[str, float]:
@@ -41,7 +48,8 @@ def tf_vector(terms: Iterable[str]) -> dict[str, float]:
 
 def weighted_norm(vector: Mapping[str, float], vocabulary: Vocabulary) -> float:
     """L2 norm of ``vector`` after multiplying each key by its IDF."""
-    return math.sqrt(sum((v * vocabulary.idf(t)) ** 2 for t, v in vector.items()))
+    idf = vocabulary.idfs(vector)
+    return math.sqrt(sum((v * idf[t]) ** 2 for t, v in vector.items()))
 
 
 class Centroid:
@@ -56,15 +64,25 @@ class Centroid:
         self._norm2 = 0.0
         self._size_at_exact = 0
 
-    def add(self, vector: Mapping[str, float], vocabulary: Vocabulary) -> None:
-        """Add one member vector; keeps the weighted norm current."""
+    def add(
+        self,
+        vector: Mapping[str, float],
+        vocabulary: Vocabulary,
+        idf: Mapping[str, float] | None = None,
+    ) -> None:
+        """Add one member vector; keeps the weighted norm current. ``idf`` may give the
+        current IDF of the vector's keys (saves recomputing it)."""
         weights = self.weights
+        if idf is None:
+            idf = vocabulary.idfs(vector)
+        norm2 = self._norm2
         for term, value in vector.items():
             old = weights.get(term, 0.0)
             new = old + value
             weights[term] = new
-            idf = vocabulary.idf(term)
-            self._norm2 += (new * new - old * old) * idf * idf
+            weight = idf[term]
+            norm2 += (new * new - old * old) * weight * weight
+        self._norm2 = norm2
         self.size += 1
         if len(weights) > 2 * self.max_terms:
             keep = sorted(weights.items(), key=lambda kv: -kv[1])[: self.max_terms]
