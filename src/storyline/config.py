@@ -47,7 +47,7 @@ class Settings:
         0.5, "Share of shared sentences above which two articles are one wire family."
     )
     cluster_threshold: float = _setting(
-        0.3, "Similarity above which an article joins an existing story."
+        0.2, "Similarity above which an article joins an existing story."
     )
     cluster_entity_weight: float = _setting(
         0.45, "Weight of shared named entities in the story similarity (the rest is text)."
@@ -60,6 +60,9 @@ class Settings:
     )
     cluster_embedding_weight: float = _setting(
         0.3, "Weight of MiniLM embeddings in the story similarity when use_embeddings is on."
+    )
+    cluster_bigrams: bool = _setting(
+        True, "Add adjacent content-word pairs ('red sox', 'injured reserve') as terms."
     )
     cluster_window_days: int = _setting(
         10, "Stories idle for longer than this many days are not candidates."

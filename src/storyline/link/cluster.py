@@ -4,7 +4,10 @@ Needs: AnnotatedArticles (sentences; mentions when available, else capitalised w
 in for entities) arriving in publication order. Adds: story ids and ``Story`` records.
 
 Per article the clusterer builds a TF-IDF vector (sublinear tf, incremental IDF, headline
-counted twice) and an entity vector (normalised mention texts; a PERSON also by last name).
+counted twice; with ``cluster_bigrams`` also adjacent content-word pairs within a sentence,
+which tell "Red Sox offer Teixeira" from "Angels offer Teixeira"; only the ``article_terms``
+heaviest terms are kept) and an entity vector (normalised mention texts; a PERSON also by
+last name).
 Candidate stories come from an inverted index over each article's most weighted terms and
 its entity keys; a posting list keeps only its ``posting_limit`` most recent stories and
 stories idle for more than ``cluster_window_days`` are archived, so the cost per article
@@ -33,7 +36,13 @@ from numpy.typing import NDArray
 
 from storyline.config import Settings
 from storyline.link.embed import Encoder, load_encoder
-from storyline.link.features import article_entity_keys, content_terms, headline, strip_header
+from storyline.link.features import (
+    article_entity_keys,
+    content_terms,
+    headline,
+    strip_header,
+    with_pairs,
+)
 from storyline.link.vectors import Centroid, Vocabulary, tf_vector
 from storyline.model import AnnotatedArticle, Story
 
@@ -53,6 +62,8 @@ class _Features:
     entity_norm: float
     text_tf: dict[str, float]
     entity_tf: dict[str, float]
+    text_idf: dict[str, float]
+    entity_idf: dict[str, float]
     index_keys: list[tuple[str, float]]
     headline: str
     embedding: NDArray[np.float32] | None
@@ -88,7 +99,8 @@ class StoryClusterer:
         time_weight: float | None = None,
         merge_threshold: float | None = None,
         index_terms: int = 12,
-        candidates: int = 24,
+        article_terms: int = 200,
+        candidates: int = 12,
         posting_limit: int = 64,
         title_candidates: int = 16,
         encoder: Encoder | None = None,
@@ -103,6 +115,7 @@ class StoryClusterer:
             merge_threshold, settings.cluster_threshold + settings.cluster_merge_margin
         )
         self.index_terms = index_terms
+        self.article_terms = article_terms
         self.max_candidates = candidates
         self.posting_limit = posting_limit
         self.title_candidates = title_candidates
@@ -180,17 +193,21 @@ class StoryClusterer:
         body = [strip_header(s.text) if s.index == 0 else s.text for s in doc.sentences]
         if not body:
             body = [strip_header(doc.article.text)]
-        terms = content_terms(head) + [t for text in body for t in content_terms(text)]
-        text_tf = tf_vector(terms)
+        text_tf = tf_vector(self._terms_of([head, *body]))
         entity_tf = tf_vector(k.key for k in article_entity_keys(doc))
         self._terms.add(text_tf)
         self._entity_vocab.add(entity_tf)
-        term_idf = {t: self._terms.idf(t) for t in text_tf}
-        entity_idf = {k: self._entity_vocab.idf(k) for k in entity_tf}
+        term_idf = self._terms.idfs(text_tf)
+        entity_idf = self._entity_vocab.idfs(entity_tf)
+        ranked = sorted(text_tf, key={t: v * term_idf[t] for t, v in text_tf.items()}.__getitem__)
+        ranked.reverse()
+        if len(ranked) > self.article_terms:
+            del ranked[self.article_terms :]
+            norm = math.sqrt(sum(text_tf[t] * text_tf[t] for t in ranked)) or 1.0
+            text_tf = {t: text_tf[t] / norm for t in ranked}
         text = {t: v * term_idf[t] ** 2 for t, v in text_tf.items()}
         entities = {k: v * entity_idf[k] ** 2 for k, v in entity_tf.items()}
-        top = sorted(text_tf, key=lambda t: -text_tf[t] * term_idf[t])[: self.index_terms]
-        keys = [(t, term_idf[t]) for t in top]
+        keys = [(t, term_idf[t]) for t in ranked[: self.index_terms]]
         keys += [("e:" + k, w) for k, w in entity_idf.items()]
         embedding = None
         if self._encoder is not None and self.embedding_weight > 0.0:
@@ -202,10 +219,18 @@ class StoryClusterer:
             entity_norm=math.sqrt(sum((v * entity_idf[k]) ** 2 for k, v in entity_tf.items())),
             text_tf=text_tf,
             entity_tf=entity_tf,
+            text_idf=term_idf,
+            entity_idf=entity_idf,
             index_keys=keys,
             headline=head,
             embedding=embedding,
         )
+
+    def _terms_of(self, texts: Sequence[str]) -> list[str]:
+        """Content terms of ``texts``, with adjacent pairs if ``cluster_bigrams`` is on."""
+        if not self.settings.cluster_bigrams:
+            return [t for text in texts for t in content_terms(text)]
+        return [t for text in texts for t in with_pairs(content_terms(text))]
 
     def _similarity(self, features: _Features, story: _Story, published: date | None) -> float:
         if story.text is None or story.entities is None:
@@ -258,8 +283,8 @@ class StoryClusterer:
         story.articles.append(article_id)
         if story.text is None or story.entities is None:  # an archived story seeded again
             story.text, story.entities, story.title = Centroid(), Centroid(), None
-        story.text.add(features.text_tf, self._terms)
-        story.entities.add(features.entity_tf, self._entity_vocab)
+        story.text.add(features.text_tf, self._terms, features.text_idf)
+        story.entities.add(features.entity_tf, self._entity_vocab, features.entity_idf)
         if features.embedding is not None:
             story.embedding = (
                 features.embedding.copy()
