@@ -63,6 +63,7 @@ def bcubed(predicted: Sequence[str], gold: Sequence[str]) -> BCubed:
 
 
 def storyline_method(docs: list[EcbDoc]) -> tuple[Method, list[Params]]:
+    """Streams in a fixed order that interleaves topics; see the module docstring."""
     order = list(range(len(docs)))
     random.Random(0).shuffle(order)  # a fixed stream order that interleaves topics
     rank = {i: r for r, i in enumerate(order)}
@@ -81,13 +82,14 @@ def storyline_method(docs: list[EcbDoc]) -> tuple[Method, list[Params]]:
     grid = [
         {"threshold": t, "entity_weight": w, "merge_margin": m}
         for t, w, m in itertools.product(
-            [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45], [0.0, 0.15, 0.3, 0.45], [0.1, 0.2, 9.0]
+            [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4], [0.0, 0.15, 0.3, 0.45], [0.1, 0.2, 9.0]
         )
     ]
     return run, grid
 
 
 def tfidf_method(docs: list[EcbDoc]) -> tuple[Method, list[Params]]:
+    """sklearn TF-IDF + agglomerative clustering (cosine, average link)."""
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -148,9 +150,34 @@ def minilm_method(
     return run, grid, seconds
 
 
+def synthetic_batches(sizes: Sequence[int]) -> dict[int, list[EcbDoc]]:
+    """For the speed table: batches of recombined ECB+ articles (bench/cluster_scale.py)."""
+    from cluster_scale import synthetic
+
+    return {
+        n: [EcbDoc(doc, "", doc.article.id.split("-")[1]) for doc in synthetic(n, seed=n)]
+        for n in sizes
+    }
+
+
+def speed_table(
+    methods: dict[str, tuple[Callable[[list[EcbDoc]], Method], Params]], sizes: Sequence[int]
+) -> None:
+    """Wall time of each method (with its most chosen parameters) on batches of each size."""
+    batches = synthetic_batches(sizes)
+    for size, batch in batches.items():
+        cells = []
+        for name, (make, params) in methods.items():
+            run = make(batch)
+            start = time.perf_counter()
+            run(range(len(batch)), params)
+            cells.append(f"{name} {time.perf_counter() - start:7.2f} s")
+        print(f"speed  {size:5d} recombined articles:  " + "   ".join(cells), flush=True)
+
+
 def cross_validate(
     name: str, docs: list[EcbDoc], run: Method, grid: list[Params], extra_seconds: float = 0.0
-) -> None:
+) -> Params:
     topics = sorted({d.topic for d in docs}, key=int)
     fold_of = {t: k % FOLDS for k, t in enumerate(topics)}
     predicted: dict[int, str] = {}
@@ -182,6 +209,7 @@ def cross_validate(
     total = time.perf_counter() - start + extra_seconds
     print(f"{name:16s} wall time {total:.2f} s (all {len(docs)} documents in one run, {params})")
     sys.stdout.flush()
+    return params
 
 
 def main() -> None:
@@ -192,26 +220,40 @@ def main() -> None:
         "--embedding-cache", default=None, help="npz file to reuse MiniLM vectors (and time)"
     )
     parser.add_argument("--only", choices=["storyline", "tfidf", "minilm"], default=None)
+    parser.add_argument(
+        "--speed-sizes",
+        type=int,
+        nargs="*",
+        default=[150, 772, 2000],
+        help="batch sizes for the storyline vs tfidf-agg speed table (none: skip it)",
+    )
     args = parser.parse_args()
     docs = load(range(1, 36))
     print(
         f"ECB+ topics 1-35: {len(docs)} documents, {len({d.topic for d in docs})} topics, "
         f"{len({d.event for d in docs})} events; 5-fold CV over topics"
     )
+    chosen: dict[str, tuple[Callable[[list[EcbDoc]], Method], Params]] = {}
     if args.only in (None, "storyline"):
         annotated = docs
         if not args.no_ner:
             annotated, ner_seconds = add_mentions(docs)
             print(f"spaCy NER (annotate stage, not clustering): {ner_seconds:.1f} s")
         run, grid = storyline_method(annotated)
-        cross_validate("storyline", annotated, run, grid)
+        chosen["storyline"] = (storyline_method, cross_validate("storyline", annotated, run, grid))
     if args.only in (None, "tfidf"):
         run, grid = tfidf_method(docs)
-        cross_validate("tfidf-agg", docs, run, grid)
+        chosen["tfidf-agg"] = (tfidf_method, cross_validate("tfidf-agg", docs, run, grid))
     if args.only in (None, "minilm") and not args.no_embeddings:
         run, grid, seconds = minilm_method(docs, args.embedding_cache)
         print(f"MiniLM embeddings: {seconds:.1f} s")
         cross_validate("minilm-hdbscan", docs, run, grid, extra_seconds=seconds)
+    if len(chosen) == 2 and args.speed_sizes:
+        print(
+            "speed on recombined batches (no NER: storyline uses its capitalised-word "
+            "entity keys; each method with its most chosen parameters):"
+        )
+        speed_table(chosen, args.speed_sizes)
 
 
 if __name__ == "__main__":
