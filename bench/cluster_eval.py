@@ -168,7 +168,7 @@ def speed_table(
     for size, batch in batches.items():
         cells = []
         for name, (make, params) in methods.items():
-            run = make(batch)
+            run, _ = make(batch)
             start = time.perf_counter()
             run(range(len(batch)), params)
             cells.append(f"{name} {time.perf_counter() - start:7.2f} s")
