@@ -45,7 +45,7 @@ from storyline.link.features import (
     strip_header,
     with_pairs,
 )
-from storyline.link.vectors import Centroid, Vocabulary, tf_vector
+from storyline.link.vectors import Centroid, Vocabulary, sublinear_tf, tf_vector
 from storyline.model import AnnotatedArticle, Story
 
 
@@ -193,19 +193,20 @@ class StoryClusterer:
         body = [strip_header(s.text) if s.index == 0 else s.text for s in doc.sentences]
         if not body:
             body = [strip_header(doc.article.text)]
-        text_tf = tf_vector(self._terms_of([head, *body]))
+        raw = sublinear_tf(self._terms_of([head, *body]))
         entity_tf = tf_vector(k.key for k in article_entity_keys(doc))
-        self._terms.add(text_tf)
+        self._terms.add(raw)
         self._entity_vocab.add(entity_tf)
-        term_idf = self._terms.idfs(text_tf)
+        term_idf = self._terms.idfs(raw)
         entity_idf = self._entity_vocab.idfs(entity_tf)
-        ranked = sorted(text_tf, key={t: v * term_idf[t] for t, v in text_tf.items()}.__getitem__)
-        ranked.reverse()
-        if len(ranked) > self.article_terms:
-            del ranked[self.article_terms :]
-            norm = math.sqrt(sum(text_tf[t] * text_tf[t] for t in ranked)) or 1.0
-            text_tf = {t: text_tf[t] / norm for t in ranked}
-        text = {t: v * term_idf[t] ** 2 for t, v in text_tf.items()}
+        weighted = {t: v * term_idf[t] for t, v in raw.items()}  # tf * idf, not normalised
+        ranked = sorted(weighted, key=weighted.__getitem__)
+        ranked.reverse()  # heaviest first; ties latest-first (the tuned defaults assume it)
+        del ranked[self.article_terms :]  # the article's vector keeps its heaviest terms
+        scale = 1.0 / (math.sqrt(sum(raw[t] * raw[t] for t in ranked)) or 1.0)
+        text_tf = {t: raw[t] * scale for t in ranked}  # unit length
+        text = {t: weighted[t] * term_idf[t] * scale for t in ranked}
+        text_norm = math.sqrt(sum(weighted[t] * weighted[t] for t in ranked)) * scale
         entities = {k: v * entity_idf[k] ** 2 for k, v in entity_tf.items()}
         keys = [(t, term_idf[t]) for t in ranked[: self.index_terms]]
         keys += [("e:" + k, w) for k, w in entity_idf.items()]
@@ -214,7 +215,7 @@ class StoryClusterer:
             embedding = self._encoder([head + "\n" + " ".join(body[:8])])[0]
         return _Features(
             text=text,
-            text_norm=math.sqrt(sum((v * term_idf[t]) ** 2 for t, v in text_tf.items())),
+            text_norm=text_norm,
             entities=entities,
             entity_norm=math.sqrt(sum((v * entity_idf[k]) ** 2 for k, v in entity_tf.items())),
             text_tf=text_tf,

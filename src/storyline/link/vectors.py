@@ -21,27 +21,39 @@ class Vocabulary:
         self.documents = 0
         self.df: Counter[str] = Counter()
         self._top = 1.0  # ln(N + 1) + 1, the IDF of an unseen key
+        self._logs = [0.0, 0.0]  # _logs[i] = ln(i) for 1 <= i <= N + 1 (df + 1 never exceeds it)
 
     def add(self, keys: Iterable[str]) -> None:
         """Count one more document containing each of ``keys`` (pass each key once)."""
         self.documents += 1
         self.df.update(keys.keys() if isinstance(keys, Mapping) else keys)  # C counting path
-        self._top = math.log(self.documents + 1) + 1.0
+        self._logs.append(math.log(self.documents + 1))
+        self._top = self._logs[-1] + 1.0
 
     def idf(self, key: str) -> float:
         """Smoothed IDF ``ln((N + 1) / (df + 1)) + 1`` (unseen keys get the highest value)."""
-        return self._top - math.log(self.df.get(key, 0) + 1)
+        return self._top - self._logs[self.df.get(key, 0) + 1]
 
     def idfs(self, keys: Iterable[str]) -> dict[str, float]:
-        """The IDF of each of ``keys``."""
-        top, df, log = self._top, self.df.get, math.log
-        return {key: top - log(df(key, 0) + 1) for key in keys}
+        """The IDF of each of ``keys`` (logarithms come from a table: this runs for every
+        term of every article)."""
+        top, df, logs = self._top, self.df.get, self._logs
+        return {key: top - logs[df(key, 0) + 1] for key in keys}
+
+
+#: ``1 + ln(n)`` for the small counts nearly every term has
+_SUBLINEAR = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
+
+
+def sublinear_tf(terms: Iterable[str]) -> dict[str, float]:
+    """Sublinear term frequencies ``1 + ln(tf)``, not normalised."""
+    counts = Counter(terms)
+    return {t: _SUBLINEAR[n] if n < 64 else 1.0 + math.log(n) for t, n in counts.items()}
 
 
 def tf_vector(terms: Iterable[str]) -> dict[str, float]:
     """Sublinear term frequencies ``1 + ln(tf)`` scaled to unit L2 norm."""
-    counts = Counter(terms)
-    vector = {t: 1.0 + math.log(n) for t, n in counts.items()}
+    vector = sublinear_tf(terms)
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
     return {t: v / norm for t, v in vector.items()}
 
@@ -75,6 +87,11 @@ class Centroid:
         weights = self.weights
         if idf is None:
             idf = vocabulary.idfs(vector)
+        if not self.size:  # the first member: its norm under the current IDF is exact
+            self.weights = dict(vector)
+            self._norm2 = sum((v * idf[t]) ** 2 for t, v in vector.items())
+            self.size = self._size_at_exact = 1
+            return
         norm2 = self._norm2
         for term, value in vector.items():
             old = weights.get(term, 0.0)
