@@ -251,26 +251,30 @@ class StoryClusterer:
         return score
 
     def _candidates(self, features: _Features, published: date | None) -> list[str]:
+        """The live stories sharing the most index-key weight with the article (at most
+        ``candidates`` of them; ties go to the older story). This runs over every posting
+        entry of every key of every article, so it is written for speed."""
         votes: dict[str, float] = {}
+        alias, postings = self._alias, self._postings
         for key, weight in features.index_keys:
-            for sid in self._postings.get(key, ()):
-                root = self._resolve(sid)
-                votes[root] = votes.get(root, 0.0) + weight
+            for sid in postings.get(key, ()):
+                if sid in alias:
+                    sid = self._resolve(sid)
+                votes[sid] = votes.get(sid, 0.0) + weight
         when = published or self._clock
-        live = [
-            sid
-            for sid in votes
-            if sid in self._stories
-            and self._stories[sid].text is not None
-            and not self._stale(self._stories[sid], when)
-        ]
-        live.sort(key=lambda sid: (-votes[sid], self._stories[sid].founded))
-        return live[: self.max_candidates]
-
-    def _stale(self, story: _Story, when: date | None) -> bool:
-        if when is None or story.last_seen is None:
-            return False
-        return abs((when - story.last_seen).days) > self.settings.cluster_window_days
+        today = when.toordinal() if when else None
+        window = self.settings.cluster_window_days
+        live: list[tuple[float, int, str]] = []
+        for sid, vote in votes.items():
+            story = self._stories.get(sid)
+            if story is None or story.text is None:
+                continue
+            seen = story.last_seen
+            if today is not None and seen is not None and abs(today - seen.toordinal()) > window:
+                continue  # idle for longer than the window
+            live.append((-vote, story.founded, sid))
+        live.sort()
+        return [sid for _, _, sid in live[: self.max_candidates]]
 
     # -- state changes ------------------------------------------------------------------------
     def _new_story(self, sid: str) -> _Story:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import mul
 
 
 class Vocabulary:
@@ -132,8 +133,6 @@ class Centroid:
         """
         if query_len <= 0.0 or self._norm2 <= 0.0:
             return 0.0
-        weights = self.weights
-        dot = 0.0
-        for term in query.keys() & weights.keys():
-            dot += query[term] * weights[term]
+        common = query.keys() & self.weights.keys()
+        dot = sum(map(mul, map(query.__getitem__, common), map(self.weights.__getitem__, common)))
         return max(0.0, min(1.0, dot / (query_len * math.sqrt(self._norm2))))
