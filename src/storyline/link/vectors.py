@@ -134,5 +134,7 @@ class Centroid:
         if query_len <= 0.0 or self._norm2 <= 0.0:
             return 0.0
         common = query.keys() & self.weights.keys()
-        dot = sum(map(mul, map(query.__getitem__, common), map(self.weights.__getitem__, common)))
+        dot: float = sum(
+            map(mul, map(query.__getitem__, common), map(self.weights.__getitem__, common))
+        )
         return max(0.0, min(1.0, dot / (query_len * math.sqrt(self._norm2))))
