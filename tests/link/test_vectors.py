@@ -91,3 +91,14 @@ def test_large_centroids_are_pruned_to_their_heaviest_terms() -> None:
         centroid.add(vector, vocab)
     assert len(centroid.weights) <= 2 * 5
     assert "quake" in centroid.weights
+
+
+def test_a_first_member_larger_than_the_bound_is_pruned_too() -> None:
+    vocab = Vocabulary()
+    vector = tf_vector(["quake"] * 4 + [f"rare{j}" for j in range(20)])
+    vocab.add(vector)
+    centroid = Centroid(max_terms=5)
+    centroid.add(vector, vocab)
+    assert len(centroid.weights) == 5
+    assert "quake" in centroid.weights
+    assert math.sqrt(centroid._norm2) == pytest.approx(weighted_norm(centroid.weights, vocab))

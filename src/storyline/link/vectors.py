@@ -85,26 +85,23 @@ class Centroid:
     ) -> None:
         """Add one member vector; keeps the weighted norm current. ``idf`` may give the
         current IDF of the vector's keys (saves recomputing it)."""
-        weights = self.weights
         if idf is None:
             idf = vocabulary.idfs(vector)
         if not self.size:  # the first member: its norm under the current IDF is exact
             self.weights = dict(vector)
             self._norm2 = sum((v * idf[t]) ** 2 for t, v in vector.items())
-            self.size = self._size_at_exact = 1
-            return
-        norm2 = self._norm2
-        for term, value in vector.items():
-            old = weights.get(term, 0.0)
-            new = old + value
-            weights[term] = new
-            weight = idf[term]
-            norm2 += (new * new - old * old) * weight * weight
-        self._norm2 = norm2
+            self._size_at_exact = 1
+        else:
+            weights, norm2 = self.weights, self._norm2
+            for term, value in vector.items():
+                old = weights.get(term, 0.0)
+                new = old + value
+                weights[term] = new
+                weight = idf[term]
+                norm2 += (new * new - old * old) * weight * weight
+            self._norm2 = norm2
         self.size += 1
-        if len(weights) > 2 * self.max_terms:
-            keep = sorted(weights.items(), key=lambda kv: -kv[1])[: self.max_terms]
-            self.weights = dict(keep)
+        if self._prune():
             self._size_at_exact = 0
         if self.size >= 2 * self._size_at_exact:
             self.refresh(vocabulary)
@@ -114,10 +111,17 @@ class Centroid:
         for term, value in other.weights.items():
             self.weights[term] = self.weights.get(term, 0.0) + value
         self.size += other.size
-        if len(self.weights) > 2 * self.max_terms:
-            keep = sorted(self.weights.items(), key=lambda kv: -kv[1])[: self.max_terms]
-            self.weights = dict(keep)
+        self._prune()
         self.refresh(vocabulary)
+
+    def _prune(self) -> bool:
+        """Keep the ``max_terms`` heaviest terms once there are more than twice as many;
+        True if terms were dropped (the norm is then stale)."""
+        if len(self.weights) <= 2 * self.max_terms:
+            return False
+        keep = sorted(self.weights.items(), key=lambda kv: -kv[1])[: self.max_terms]
+        self.weights = dict(keep)
+        return True
 
     def refresh(self, vocabulary: Vocabulary) -> None:
         """Recompute the weighted norm with the current IDF."""
