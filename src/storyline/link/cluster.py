@@ -370,7 +370,7 @@ class StoryClusterer:
             return story.headlines[0][0]
         best, best_score = story.headlines[0][0], -1.0
         for text, tf in story.headlines:
-            idf = {t: self._terms.idf(t) for t in tf}
+            idf = self._terms.idfs(tf)
             query = {t: v * idf[t] ** 2 for t, v in tf.items()}
             norm = math.sqrt(sum((v * idf[t]) ** 2 for t, v in tf.items()))
             score = story.text.cosine(query, norm)
