@@ -17,9 +17,9 @@ from typing import Any
 
 from storyline.annotate.stages import ANNOTATION_VERSION, annotate_batch
 from storyline.config import Settings
-from storyline.errors import InputError, TooLargeError
-from storyline.ingest.base import Reader
-from storyline.ingest.registry import READERS, find_files, reader_for
+from storyline.errors import InputError
+from storyline.ingest.files import check_size, read_data, read_file, reader_of
+from storyline.ingest.registry import find_files
 from storyline.link.reuse import find_reuse, wire_families
 from storyline.link.stage import link
 from storyline.model import AnnotatedArticle, Article, SummarySentence
@@ -27,6 +27,8 @@ from storyline.schema import story_v1
 from storyline.store import Skip, Store
 from storyline.synthesize.report import synthesize_story
 from storyline.synthesize.summary import summarize
+
+__all__ = ["check_size", "read_data", "read_file", "reader_of"]  # re-exported from ingest.files
 
 #: progress callback: (step name, done, total or None)
 Progress = Callable[[str, int, int | None], None]
@@ -52,49 +54,6 @@ class RunReport:
 
 def _quiet(step: str, done: int, total: int | None) -> None:
     return None
-
-
-def reader_of(path: Path, where: str | None = None) -> Reader:
-    """The reader for ``path`` by its suffix; an unsupported type is an InputError."""
-    reader = reader_for(path)
-    if reader is None:
-        known = ", ".join(s for r in READERS for s in r.suffixes)
-        raise InputError(
-            where or str(path), f"unsupported file type {path.suffix!r} (known: {known})"
-        )
-    return reader
-
-
-def check_size(size: int, where: str, settings: Settings) -> None:
-    """A TooLargeError when ``size`` bytes are over the setting ``max_file_bytes``."""
-    if size > settings.max_file_bytes:
-        raise TooLargeError(
-            where,
-            f"file is {size:,} bytes, over the limit of {settings.max_file_bytes:,} "
-            "(setting max_file_bytes)",
-        )
-
-
-def read_data(
-    path: Path, data: bytes, settings: Settings, where: str | None = None
-) -> list[Article | InputError]:
-    """Articles (and per-entry errors) of a file's bytes already in memory; ``where`` names
-    the file in errors (a URI, say) when ``path`` cannot."""
-    reader = reader_of(path, where)
-    check_size(len(data), where or str(path), settings)
-    return list(reader.read(path, data, settings))
-
-
-def read_file(path: Path, settings: Settings) -> list[Article | InputError]:
-    """Articles (and per-entry errors) of one file; a whole-file problem raises InputError.
-    The size is checked before the file is read."""
-    reader = reader_of(path)
-    try:
-        check_size(path.stat().st_size, str(path), settings)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
-    return list(reader.read(path, data, settings))
 
 
 def ingest(
