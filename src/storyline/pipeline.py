@@ -7,14 +7,13 @@ annotated articles are not annotated twice, and cross-article results are recomp
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from storyline.annotate.runner import annotate_pending
 from storyline.annotate.stages import ANNOTATION_VERSION, annotate_batch
 from storyline.config import Settings
 from storyline.errors import InputError
@@ -22,13 +21,19 @@ from storyline.ingest.files import check_size, read_data, read_file, reader_of
 from storyline.ingest.registry import find_files
 from storyline.link.reuse import find_reuse, wire_families
 from storyline.link.stage import link
-from storyline.model import AnnotatedArticle, Article, SummarySentence
+from storyline.model import Article, SummarySentence
 from storyline.schema import story_v1
 from storyline.store import Skip, Store
 from storyline.synthesize.report import synthesize_story
 from storyline.synthesize.summary import summarize
 
-__all__ = ["check_size", "read_data", "read_file", "reader_of"]  # re-exported from ingest.files
+__all__ = [
+    "annotate_pending",
+    "check_size",
+    "read_data",
+    "read_file",
+    "reader_of",
+]  # re-exported from ingest.files
 
 #: progress callback: (step name, done, total or None)
 Progress = Callable[[str, int, int | None], None]
@@ -86,40 +91,6 @@ def ingest(
                 report.already += 1
     store.finish_run(run, report.added, report.already, len(report.skipped))
     return report
-
-
-def annotate_pending(store: Store, settings: Settings, progress: Progress = _quiet) -> int:
-    """Annotate every stored article not yet annotated at the current version."""
-    total = len(store.pending(ANNOTATION_VERSION))
-    if total == 0:
-        return 0
-    done = 0
-    batch = settings.batch_size
-
-    def save(docs: Sequence[AnnotatedArticle]) -> None:
-        nonlocal done
-        store.save_annotations(docs, ANNOTATION_VERSION)
-        done += len(docs)
-        progress("annotate", done, total)
-
-    pending = store.pending(ANNOTATION_VERSION)
-    if settings.workers <= 1 or total <= batch:
-        for i in range(0, len(pending), batch):
-            save(annotate_batch(pending[i : i + batch], settings))
-        return done
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=settings.workers, mp_context=context) as pool:
-        running: set[Future[list[AnnotatedArticle]]] = set()
-        chunks = iter(range(0, len(pending), batch))
-        for start in chunks:
-            running.add(pool.submit(annotate_batch, pending[start : start + batch], settings))
-            if len(running) >= 2 * settings.workers:
-                finished, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    save(future.result())
-        for future in running:
-            save(future.result())
-    return done
 
 
 @dataclass(frozen=True, slots=True)
