@@ -120,13 +120,27 @@ def link_and_synthesize(
     return LinkReport(stories=len(stories), duplicates=len(linked.duplicates))
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessReport:
+    annotated: int
+    stories: int
+    duplicates: int
+
+
+def process(store: Store, settings: Settings, progress: Progress = _quiet) -> ProcessReport:
+    """Run every stage after ingest over what ``store`` holds that is new: annotate pending
+    articles, link them, re-synthesize the stories they touched."""
+    annotated = annotate_pending(store, settings, progress)
+    linked = link_and_synthesize(store, settings, progress)
+    return ProcessReport(annotated, linked.stories, linked.duplicates)
+
+
 def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _quiet) -> RunReport:
     """Ingest ``paths`` into ``settings.db`` and run every stage."""
     with Store(settings.db) as store:
         report = ingest(paths, store, settings, progress)
-        annotated = annotate_pending(store, settings, progress)
-        linked = link_and_synthesize(store, settings, progress)
-    return RunReport(report, annotated, linked.stories, linked.duplicates, settings.db)
+        done = process(store, settings, progress)
+    return RunReport(report, done.annotated, done.stories, done.duplicates, settings.db)
 
 
 def read_articles(paths: Sequence[str | Path], settings: Settings) -> list[Article]:
