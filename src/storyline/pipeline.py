@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from storyline.annotate.runner import annotate_pending
-from storyline.annotate.stages import ANNOTATION_VERSION, annotate_batch
+from storyline.annotate.stages import annotate_batch
 from storyline.config import Settings
 from storyline.errors import InputError
 from storyline.ingest.files import check_size, read_data, read_file, reader_of
 from storyline.ingest.registry import find_files
+from storyline.link.incremental import LinkUpdate, update
+from storyline.link.incremental import rebuild as rebuild_links
 from storyline.link.reuse import find_reuse, wire_families
-from storyline.link.stage import link
 from storyline.model import Article, SummarySentence
-from storyline.schema import story_v1
 from storyline.store import Skip, Store
-from storyline.synthesize.report import synthesize_story
 from storyline.synthesize.summary import summarize
 
 __all__ = [
@@ -55,6 +52,8 @@ class RunReport:
     stories: int
     duplicates: int
     db: str
+    linked: int = 0  # articles linked in this run
+    synthesized: int = 0  # story reports written in this run
 
 
 def _quiet(step: str, done: int, total: int | None) -> None:
@@ -94,45 +93,29 @@ def ingest(
 
 
 @dataclass(frozen=True, slots=True)
-class LinkReport:
-    stories: int
-    duplicates: int
-
-
-def link_and_synthesize(
-    store: Store, settings: Settings, progress: Progress = _quiet
-) -> LinkReport:
-    """Recompute duplicates, stories and story reports over every stored article."""
-    docs = list(store.annotated("WHERE annotated >= ?", (ANNOTATION_VERSION,)))
-    known = {aid: story for aid, (story, _) in store.article_links().items() if story}
-    progress("link", 0, len(docs))
-    linked = link(docs, settings, known)
-    reports: dict[str, dict[str, Any]] = {}
-    inferred: dict[str, date] = {}
-    stories = []
-    for number, links in enumerate(linked.stories, start=1):
-        report = synthesize_story(links, settings)
-        reports[report.story.id] = story_v1(report)
-        inferred.update(report.inferred_dates)
-        stories.append(report.story)
-        progress("synthesize", number, len(linked.stories))
-    store.save_links(linked.duplicates, stories, reports, inferred)
-    return LinkReport(stories=len(stories), duplicates=len(linked.duplicates))
-
-
-@dataclass(frozen=True, slots=True)
 class ProcessReport:
     annotated: int
+    linked: LinkUpdate
     stories: int
     duplicates: int
 
 
 def process(store: Store, settings: Settings, progress: Progress = _quiet) -> ProcessReport:
     """Run every stage after ingest over what ``store`` holds that is new: annotate pending
-    articles, link them, re-synthesize the stories they touched."""
+    articles, link them against the stored link state, re-synthesize the stories they
+    touched. With nothing new this reads a few index entries and returns."""
     annotated = annotate_pending(store, settings, progress)
-    linked = link_and_synthesize(store, settings, progress)
-    return ProcessReport(annotated, linked.stories, linked.duplicates)
+    linked = update(store, settings, progress)
+    return ProcessReport(annotated, linked, store.count("stories"), store.count_duplicates())
+
+
+def rebuild(settings: Settings, progress: Progress = _quiet) -> ProcessReport:
+    """Recompute all link and synthesis state of ``settings.db`` from the stored
+    annotations (after a settings change or an upgrade)."""
+    with Store(settings.db) as store:
+        annotated = annotate_pending(store, settings, progress)
+        linked = rebuild_links(store, settings, progress)
+        return ProcessReport(annotated, linked, store.count("stories"), store.count_duplicates())
 
 
 def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _quiet) -> RunReport:
@@ -140,7 +123,10 @@ def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _q
     with Store(settings.db) as store:
         report = ingest(paths, store, settings, progress)
         done = process(store, settings, progress)
-    return RunReport(report, done.annotated, done.stories, done.duplicates, settings.db)
+    return RunReport(
+        report, done.annotated, done.stories, done.duplicates, settings.db,
+        linked=done.linked.linked, synthesized=done.linked.synthesized,
+    )  # fmt: skip
 
 
 def read_articles(paths: Sequence[str | Path], settings: Settings) -> list[Article]:

@@ -79,7 +79,7 @@ def test_rss_feed_one_article_per_entry(fixtures: Path, settings: Settings) -> N
     assert "“We are not going back without a contract,”" in first.text  # full content, decoded
     assert "teaser" not in first.text
     [empty] = errors(fixtures / "feed.xml", settings)
-    assert empty.path.endswith("feed.xml#2") and "no text" in empty.reason
+    assert empty.path.endswith("feed.xml:3") and "no text" in empty.reason
 
 
 def test_atom_feed(fixtures: Path, settings: Settings) -> None:
@@ -101,7 +101,7 @@ def test_jsonl_lines(fixtures: Path, settings: Settings) -> None:
     }
     assert reasons["2"].startswith("not valid JSON")
     assert reasons["3"] == "missing required field 'text'"
-    assert "not an ISO date" in reasons["5"]
+    assert "not an ISO 8601 date" in reasons["5"]
 
 
 def test_source_defaults_to_folder_name(tmp_path: Path, settings: Settings) -> None:

@@ -89,7 +89,7 @@ def test_hostile_text_cannot_style_or_escape(db: Path) -> None:
 
 
 def test_clean_and_missing_story(db: Path) -> None:
-    assert clean("a\x1b[31mb\nc\u202ed", 100) == "a[31mb cd"
+    assert clean("a\x1b[31mb\nc\u202ed", 100) == "a\\x1b[31mb c\\u202ed"
     assert clean("x" * 10, 5) == "xxxx…"
     with pytest.raises(NotFoundError):
         print_story(Console(), db, "nope")

@@ -291,11 +291,10 @@ def _char_span(para: _Para, span: _Span) -> tuple[int, int]:
     """Article character offsets of ``span`` without a possessive or a leading "the "."""
     doc = para.doc
     start = doc[span.start].idx
-    last = doc[span.end - 1]
-    end = last.idx + len(last.text)
-    if span.end - span.start > 1 and last.text in _POSSESSIVES:
-        end = doc[span.end - 2].idx + len(doc[span.end - 2].text)
-    surface = doc.text[start:end]
+    stop = span.end
+    if span.end - span.start > 1 and doc[span.end - 1].text in _POSSESSIVES:
+        stop -= 1
+    surface = doc[span.start : stop].text  # not doc.text: that joins the whole Doc each time
     end = start + len(strip_possessive(surface))
     if surface.startswith("the ") and end - start > 4:
         start += 4

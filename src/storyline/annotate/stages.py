@@ -4,25 +4,29 @@ A stage is a named function over one article's working state. It declares the fi
 needs and the one field it adds; the runner checks that every item it returns is of the
 declared record type. Stages run in the order of ``STAGES``; there are no import-time
 side effects and no cross-article state, so batches can run in any worker process.
+
+``annotate_guarded`` is the poison-pill guard: an article whose parsing or any stage raises
+(any exception, expected or not) becomes an ``Outcome`` with the reason instead of taking
+the batch down; the other articles of the batch are annotated one by one.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from storyline.annotate.claims import extract_claims
 from storyline.annotate.entities import extract_mentions
-from storyline.annotate.nlp import Parsed, load, parse_many
+from storyline.annotate.nlp import Limits, Parsed, load, parse_many
 from storyline.annotate.quotes import extract_quotes
 from storyline.annotate.timex import find_timexes
+from storyline.annotate.version import ANNOTATION_VERSION as ANNOTATION_VERSION  # re-export
 from storyline.config import Settings
 from storyline.errors import StorylineError
 from storyline.model import AnnotatedArticle, Article, Claim, Mention, Quote, Sentence, Timex
-
-#: bump when a stage changes what it produces: stored articles are then annotated again
-ANNOTATION_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -31,10 +35,17 @@ class Work:
 
     parsed: Parsed
     fields: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    stage: str = "parse"  # the stage running (for the reason of a failure)
 
     @property
     def article(self) -> Article:
         return self.parsed.article
+
+    @property
+    def text(self) -> str:
+        """The analysed text: a prefix of the stored text (all of it unless a limit cut it),
+        so offsets into it are offsets into the stored text."""
+        return self.parsed.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,26 +63,22 @@ def _sentences(work: Work) -> Sequence[Sentence]:
 
 def _mentions(work: Work) -> Sequence[Mention]:
     article = work.article
-    return extract_mentions(article.id, article.text, work.fields["sentences"], work.parsed.docs)
+    return extract_mentions(article.id, work.text, work.fields["sentences"], work.parsed.docs)
 
 
 def _timexes(work: Work) -> Sequence[Timex]:
     article = work.article
-    return find_timexes(article.id, article.text, work.fields["sentences"], article.published)
+    return find_timexes(article.id, work.text, work.fields["sentences"], article.published)
 
 
 def _quotes(work: Work) -> Sequence[Quote]:
     article = work.article
-    return extract_quotes(
-        article.id, article.text, work.fields["sentences"], work.fields["mentions"]
-    )
+    return extract_quotes(article.id, work.text, work.fields["sentences"], work.fields["mentions"])
 
 
 def _claims(work: Work) -> Sequence[Claim]:
     article = work.article
-    return extract_claims(
-        article.id, article.text, work.fields["sentences"], work.fields["mentions"]
-    )
+    return extract_claims(article.id, work.text, work.fields["sentences"], work.fields["mentions"])
 
 
 STAGES: tuple[Stage, ...] = (
@@ -94,6 +101,7 @@ def run_stages(work: Work, stages: Sequence[Stage] = STAGES) -> AnnotatedArticle
     """Run ``stages`` over one parsed article and check what each adds."""
     available = {"docs", "article"}
     for stage in stages:
+        work.stage = stage.name
         missing = [n for n in stage.needs if n not in available]
         if missing:
             raise StageError(f"stage {stage.name!r} needs {missing}, not produced before it")
@@ -110,9 +118,69 @@ def run_stages(work: Work, stages: Sequence[Stage] = STAGES) -> AnnotatedArticle
 
 
 def annotate_batch(articles: Sequence[Article], settings: Settings) -> list[AnnotatedArticle]:
-    """Annotate ``articles``; the spaCy pipeline is loaded once per process."""
+    """Annotate ``articles``; the spaCy pipeline is loaded once per process. An article that
+    fails raises (see ``annotate_guarded`` for the guarded variant)."""
     nlp = load(settings.spacy_model, "annotate")
-    return [run_stages(Work(parsed)) for parsed in parse_many(articles, nlp)]
+    limits = Limits.of(settings)
+    return [run_stages(Work(parsed)) for parsed in parse_many(articles, nlp, limits=limits)]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What annotating one article gave: its annotations or, when it failed, why; and the
+    limits that cut what of it was analysed."""
+
+    article: str  # article id
+    doc: AnnotatedArticle | None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+#: longest failure reason kept (exception messages can quote whole inputs)
+_REASON_CHARS = 500
+
+
+def failure_reason(stage: str, exc: BaseException) -> str:
+    """One line: which stage raised what, and where (innermost frame)."""
+    words = " ".join(str(exc).split())  # one line; control characters made visible:
+    message = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in words)
+    if len(message) > _REASON_CHARS:
+        message = message[:_REASON_CHARS] + "…"
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    reason = f"stage {stage!r} raised {type(exc).__name__}{where}"
+    return f"{reason}: {message}" if message else reason
+
+
+def _attempt(parsed: Parsed) -> Outcome:
+    work = Work(parsed)
+    try:
+        doc = run_stages(work)
+    except Exception as exc:  # the poison-pill guard: any failure of one article
+        return Outcome(parsed.article.id, None, failure_reason(work.stage, exc), parsed.warnings)
+    return Outcome(parsed.article.id, doc, None, parsed.warnings)
+
+
+def annotate_guarded(articles: Sequence[Article], settings: Settings) -> list[Outcome]:
+    """One ``Outcome`` per article of ``articles``, in order; never raises for one article's
+    failure. When parsing the batch fails, the articles not yet done are parsed one by one,
+    so only the article that fails is marked failed. Errors that are not about an article
+    (the spaCy model missing, a bad setting) are raised."""
+    nlp = load(settings.spacy_model, "annotate")
+    limits = Limits.of(settings)
+    outcomes: list[Outcome] = []
+    try:
+        for parsed in parse_many(articles, nlp, limits=limits):
+            outcomes.append(_attempt(parsed))
+    except Exception:
+        for article in articles[len(outcomes) :]:
+            try:
+                parsed = next(parse_many([article], nlp, limits=limits))
+            except Exception as exc:
+                outcomes.append(Outcome(article.id, None, failure_reason("parse", exc)))
+                continue
+            outcomes.append(_attempt(parsed))
+    return outcomes
 
 
 def annotate(article: Article, settings: Settings | None = None) -> AnnotatedArticle:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,8 +11,11 @@ from pathlib import Path
 from storyline.config import Settings
 from storyline.errors import EmptyInputError, InputError
 from storyline.ingest.language import detect_language
-from storyline.ingest.normalize import article_id, clean_line, clean_text
+from storyline.ingest.normalize import article_id, clean_line, clean_text, display_path
 from storyline.model import Article
+
+#: the primary subtag of a BCP 47 language tag
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 #: a reader yields articles, or an InputError for an entry it had to skip
 ReadResult = Article | InputError
@@ -37,9 +41,14 @@ def build_article(
     published: date | None = None,
     language: str | None = None,
     entry: int | None = None,
+    where: str | None = None,
 ) -> Article:
-    """Normalise ``text`` and metadata into an Article; too little text is an EmptyInputError."""
-    where = str(path) if entry is None else f"{path}#{entry}"
+    """Normalise ``text`` and metadata into an Article; too little text is an EmptyInputError.
+
+    ``entry`` is the 0-based index of the article inside a feed or JSONL file; errors name
+    ``where``, by default the file, or ``path:N`` with N = entry + 1 (N counts from 1)."""
+    if where is None:
+        where = display_path(path) if entry is None else f"{display_path(path)}:{entry + 1}"
     body = clean_text(text)
     if len(body) < settings.min_text_chars:
         empty = "empty file" if entry is None else "entry has no text"
@@ -55,22 +64,24 @@ def build_article(
         url=clean_line(url),
         published=published,
         language=_primary_language(language) or detect_language(body),
-        path=str(path),
+        path=display_path(path),
         entry=entry,
     )
 
 
 def _primary_language(tag: str | None) -> str | None:
-    """The primary subtag of a language tag, lower case ("en-GB" -> "en")."""
+    """The primary subtag of a language tag, lower case ("en-GB" -> "en"); None when the
+    tag does not start with one (2 or 3 ASCII letters), so that the text's is detected."""
     value = clean_line(tag)
     if not value:
         return None
-    return value.replace("_", "-").split("-")[0].lower() or None
+    primary = value.replace("_", "-").split("-")[0].lower()
+    return primary if _LANGUAGE.fullmatch(primary) else None
 
 
 def default_source(path: Path) -> str | None:
     """The outlet when the file names none: its parent folder's name."""
-    parent = path.resolve().parent.name
+    parent = display_path(path.resolve().parent.name)
     return parent or None
 
 

@@ -1,14 +1,40 @@
-"""Reading one input file (or bytes already in memory) into Articles with the right reader."""
+"""Reading one input file (or bytes already in memory) into Articles with the right reader.
+
+Only regular files are read (a symlink to one is followed): a named pipe, a device such
+as ``/dev/zero``, a socket or a folder is skipped without being read, and a file is never
+read past ``max_file_bytes`` + 1 bytes, however large it says it is or grows while read.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from storyline.config import Settings
 from storyline.errors import InputError, TooLargeError
 from storyline.ingest.base import Reader
+from storyline.ingest.normalize import display_path
 from storyline.ingest.registry import READERS, reader_for
 from storyline.model import Article
+
+#: open without blocking (a FIFO with no writer) and without taking a terminal
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_CHUNK = 1 << 20
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def reader_of(path: Path, where: str | None = None) -> Reader:
@@ -17,7 +43,8 @@ def reader_of(path: Path, where: str | None = None) -> Reader:
     if reader is None:
         known = ", ".join(s for r in READERS for s in r.suffixes)
         raise InputError(
-            where or str(path), f"unsupported file type {path.suffix!r} (known: {known})"
+            where or display_path(path),
+            f"unsupported file type {display_path(path.suffix)!r} (known: {known})",
         )
     return reader
 
@@ -38,17 +65,57 @@ def read_data(
     """Articles (and per-entry errors) of a file's bytes already in memory; ``where`` names
     the file in errors (a URI, say) when ``path`` cannot."""
     reader = reader_of(path, where)
-    check_size(len(data), where or str(path), settings)
+    check_size(len(data), where or display_path(path), settings)
     return list(reader.read(path, data, settings))
 
 
 def read_file(path: Path, settings: Settings) -> list[Article | InputError]:
     """Articles (and per-entry errors) of one file; a whole-file problem raises InputError.
-    The size is checked before the file is read."""
+    The file's type and size are checked before it is read, and the read is bounded."""
     reader = reader_of(path)
-    try:
-        check_size(path.stat().st_size, str(path), settings)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+    data = read_bounded(path, settings)
     return list(reader.read(path, data, settings))
+
+
+def read_bounded(path: Path, settings: Settings) -> bytes:
+    """The bytes of the regular file ``path``; an InputError for anything else, and a
+    TooLargeError as soon as more than ``max_file_bytes`` can be read."""
+    where = display_path(path)
+    try:
+        _check_kind(os.stat(path).st_mode, where)  # before open: a device is never opened
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise InputError(where, f"cannot read file ({exc.strerror or exc})") from exc
+    try:
+        info = os.fstat(fd)  # the file opened, which may differ from the one checked
+        _check_kind(info.st_mode, where)
+        check_size(info.st_size, where, settings)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        limit = settings.max_file_bytes + 1
+        while size < limit:
+            chunk = os.read(fd, min(_CHUNK, limit - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError(where, f"cannot read file ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
+    if size > settings.max_file_bytes:
+        raise TooLargeError(
+            where,
+            f"file grew while read, over the limit of {settings.max_file_bytes:,} bytes "
+            "(setting max_file_bytes)",
+        )
+    return b"".join(chunks)
+
+
+def _check_kind(mode: int, where: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise InputError(where, f"not a regular file ({kind}): only regular files are read")

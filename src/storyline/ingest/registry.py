@@ -10,6 +10,7 @@ from pathlib import Path
 from storyline.errors import InputError, NotFoundError
 from storyline.ingest import feed, html, jsonl, text
 from storyline.ingest.base import Reader
+from storyline.ingest.normalize import display_path
 
 READERS: tuple[Reader, ...] = (text.READER, html.READER, feed.READER, jsonl.READER)
 
@@ -36,13 +37,15 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Found]:
     """Every file under ``paths`` that a reader claims, in a stable order.
 
     Hidden files and folders are left out. A path that does not exist is a NotFoundError;
-    a folder that cannot be listed is reported as a Found with an error.
+    a folder that cannot be listed is reported as a Found with an error. A path named
+    directly that is not a folder is yielded whatever it is (a named pipe, say): reading
+    it reports what it is. Names are not required to be UTF-8.
     """
     for raw in paths:
         root = Path(raw)
         if not root.exists():
-            raise NotFoundError(f"{root}: no such file or directory")
-        if root.is_file():
+            raise NotFoundError(f"{display_path(root)}: no such file or directory")
+        if not root.is_dir():
             yield Found(root, reader_for(root))
             continue
         problems: list[OSError] = []
@@ -60,6 +63,6 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Found]:
 def _unlisted(problems: list[OSError]) -> Iterator[Found]:
     while problems:
         problem = problems.pop(0)
-        where = str(problem.filename)
+        where = display_path(str(problem.filename))
         reason = f"folder cannot be read ({problem.strerror or problem})"
         yield Found(Path(where), error=InputError(where, reason))

@@ -30,13 +30,14 @@ import hashlib
 import heapq
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
 
 from storyline.config import Settings
+from storyline.link.cluster_state import ClusterState, StoryState
 from storyline.link.embed import Encoder, load_encoder
 from storyline.link.features import (
     article_entity_keys,
@@ -45,7 +46,7 @@ from storyline.link.features import (
     strip_header,
     with_pairs,
 )
-from storyline.link.vectors import Centroid, Vocabulary, sublinear_tf, tf_vector
+from storyline.link.vectors import Centroid, sublinear_tf, tf_vector
 from storyline.model import AnnotatedArticle, Story
 
 
@@ -69,20 +70,6 @@ class _Features:
     embedding: NDArray[np.float32] | None
 
 
-@dataclass(slots=True)
-class _Story:
-    id: str
-    founded: int
-    articles: list[str] = field(default_factory=list)
-    first_seen: date | None = None
-    last_seen: date | None = None
-    text: Centroid | None = field(default_factory=Centroid)
-    entities: Centroid | None = field(default_factory=Centroid)
-    embedding: NDArray[np.float32] | None = None
-    headlines: list[tuple[str, dict[str, float]]] = field(default_factory=list)
-    title: str | None = None  # fixed once the story is archived
-
-
 def _given(value: float | None, default: float) -> float:
     return default if value is None else value
 
@@ -104,6 +91,7 @@ class StoryClusterer:
         posting_limit: int = 64,
         title_candidates: int = 16,
         encoder: Encoder | None = None,
+        state: ClusterState | None = None,
     ) -> None:
         self.settings = settings
         self.threshold = settings.cluster_threshold
@@ -122,14 +110,12 @@ class StoryClusterer:
         self._encoder = encoder
         if settings.use_embeddings and encoder is None:
             self._encoder = load_encoder()
-        self._terms = Vocabulary()
-        self._entity_vocab = Vocabulary()
-        self._stories: dict[str, _Story] = {}
-        self._alias: dict[str, str] = {}
-        self._assigned: dict[str, str] = {}
-        self._postings: dict[str, dict[str, None]] = {}
-        self._expiry: list[tuple[int, int, str]] = []
-        self._clock: date | None = None
+        self.state = state if state is not None else ClusterState()
+        self._terms = self.state.terms
+        self._entity_vocab = self.state.entity_vocab
+        self._alias = self.state.alias
+        self._assigned: dict[str, str] = {}  # articles added or seeded in this session
+        self.touched: set[str] = set()  # stories changed in this session (ids at the time)
 
     # -- public API ---------------------------------------------------------------------------
     def add(self, doc: AnnotatedArticle) -> str:
@@ -140,18 +126,19 @@ class StoryClusterer:
         published = doc.article.published
         self._advance(published)
         features = self._features(doc)
+        state = self.state
+        candidates = self._candidates(features, published)
+        state.load(candidates)
+        stories = {sid: story for sid in candidates if (story := state.story(sid)) is not None}
         scored = sorted(
-            (
-                (self._similarity(features, self._stories[sid], published), sid)
-                for sid in self._candidates(features, published)
-            ),
-            key=lambda pair: (-pair[0], self._stories[pair[1]].founded),
+            ((self._similarity(features, story, published), sid) for sid, story in stories.items()),
+            key=lambda pair: (-pair[0], stories[pair[1]].founded),
         )
         if scored and scored[0][0] >= self.threshold:
-            target = self._stories[scored[0][1]]
+            target = stories[scored[0][1]]
             for similarity, other in scored[1:]:
-                if similarity >= self.merge_threshold and other in self._stories:
-                    target = self._merge(target, self._stories[other])
+                if similarity >= self.merge_threshold and state.story(other) is not None:
+                    target = self._merge(target, stories[other])
         else:
             target = self._new_story(story_id(doc.article.id))
         self._join(target, doc, features)
@@ -165,27 +152,22 @@ class StoryClusterer:
         self._advance(doc.article.published)
         features = self._features(doc)
         sid = self._resolve(story)
-        target = self._stories.get(sid) or self._new_story(sid)
+        self.state.load([sid])
+        target = self.state.story(sid) or self._new_story(sid)
         self._join(target, doc, features)
 
     def story_of(self, article_id: str) -> str:
         """The current story id of an added or seeded article (KeyError if unknown)."""
         return self._resolve(self._assigned[article_id])
 
+    def resolve(self, sid: str) -> str:
+        """The id a story has now (stories merged away point at the survivor)."""
+        return self._resolve(sid)
+
     def stories(self) -> list[Story]:
         """All stories, oldest first, with their most representative headline as title."""
-        out: list[Story] = []
-        for story in sorted(self._stories.values(), key=lambda s: s.founded):
-            out.append(
-                Story(
-                    id=story.id,
-                    title=story.title if story.title is not None else self._title(story),
-                    articles=tuple(story.articles),
-                    first_seen=story.first_seen,
-                    last_seen=story.last_seen,
-                )
-            )
-        return out
+        ordered = sorted(self.state.all_stories(), key=lambda s: s.founded)
+        return [_story(story) for story in ordered]
 
     # -- features and similarity --------------------------------------------------------------
     def _features(self, doc: AnnotatedArticle) -> _Features:
@@ -233,7 +215,7 @@ class StoryClusterer:
             return [t for text in texts for t in content_terms(text)]
         return [t for text in texts for t in with_pairs(content_terms(text))]
 
-    def _similarity(self, features: _Features, story: _Story, published: date | None) -> float:
+    def _similarity(self, features: _Features, story: StoryState, published: date | None) -> float:
         if story.text is None or story.entities is None:
             return 0.0
         we = self.entity_weight if features.entities and story.entities.weights else 0.0
@@ -255,39 +237,43 @@ class StoryClusterer:
         ``candidates`` of them; ties go to the older story). This runs over every posting
         entry of every key of every article, so it is written for speed."""
         votes: dict[str, float] = {}
-        alias, postings = self._alias, self._postings
+        alias, postings = self._alias, self.state.postings
+        self.state.prepare(key for key, _ in features.index_keys)
         for key, weight in features.index_keys:
             for sid in postings.get(key, ()):
                 if sid in alias:
                     sid = self._resolve(sid)
                 votes[sid] = votes.get(sid, 0.0) + weight
-        when = published or self._clock
+        when = published or self.state.clock
         today = when.toordinal() if when else None
         window = self.settings.cluster_window_days
+        header = self.state.header
         live: list[tuple[float, int, str]] = []
         for sid, vote in votes.items():
-            story = self._stories.get(sid)
-            if story is None or story.text is None:
+            found = header(sid)
+            if found is None:
                 continue
-            seen = story.last_seen
+            founded, seen = found
             if today is not None and seen is not None and abs(today - seen.toordinal()) > window:
                 continue  # idle for longer than the window
-            live.append((-vote, story.founded, sid))
+            live.append((-vote, founded, sid))
         live.sort()
         return [sid for _, _, sid in live[: self.max_candidates]]
 
     # -- state changes ------------------------------------------------------------------------
-    def _new_story(self, sid: str) -> _Story:
-        story = _Story(id=sid, founded=len(self._assigned))
-        self._stories[sid] = story
+    def _new_story(self, sid: str) -> StoryState:
+        story = StoryState(id=sid, founded=self.state.joined)
+        self.state.add_story(story)
         return story
 
-    def _join(self, story: _Story, doc: AnnotatedArticle, features: _Features) -> None:
+    def _join(self, story: StoryState, doc: AnnotatedArticle, features: _Features) -> None:
         article_id = doc.article.id
+        state = self.state
         self._assigned[article_id] = story.id
+        state.joined += 1
         story.articles.append(article_id)
         if story.text is None or story.entities is None:  # an archived story seeded again
-            story.text, story.entities, story.title = Centroid(), Centroid(), None
+            story.text, story.entities = Centroid(), Centroid()
         story.text.add(features.text_tf, self._terms, features.text_idf)
         story.entities.add(features.entity_tf, self._entity_vocab, features.entity_idf)
         if features.embedding is not None:
@@ -299,19 +285,26 @@ class StoryClusterer:
         if len(story.headlines) < self.title_candidates:
             story.headlines.append((features.headline, tf_vector(content_terms(features.headline))))
         published = doc.article.published
+        revived = story.archived
+        story.archived = False
         if published is not None:
             story.first_seen = min(story.first_seen or published, published)
             if story.last_seen is None or published > story.last_seen:
                 story.last_seen = published
-                heapq.heappush(self._expiry, (published.toordinal(), story.founded, story.id))
+                revived = True
+        if revived and story.last_seen is not None:
+            heapq.heappush(state.expiry, (story.last_seen.toordinal(), story.founded, story.id))
         for key, _ in features.index_keys:
-            posting = self._postings.setdefault(key, {})
+            posting = state.posting(key)
             posting.pop(story.id, None)
             posting[story.id] = None
             if len(posting) > self.posting_limit:
                 del posting[next(iter(posting))]
+        story.title = self._title(story)
+        state.changed(story)
+        self.touched.add(story.id)
 
-    def _merge(self, keep: _Story, other: _Story) -> _Story:
+    def _merge(self, keep: StoryState, other: StoryState) -> StoryState:
         """Merge two stories; the one founded first survives and is returned."""
         if other.founded < keep.founded:
             keep, other = other, keep
@@ -331,9 +324,10 @@ class StoryClusterer:
         dates = [d for d in (keep.last_seen, other.last_seen) if d is not None]
         if dates and (keep.last_seen is None or max(dates) > keep.last_seen):
             keep.last_seen = max(dates)
-            heapq.heappush(self._expiry, (keep.last_seen.toordinal(), keep.founded, keep.id))
-        del self._stories[other.id]
-        self._alias[other.id] = keep.id
+            heapq.heappush(self.state.expiry, (keep.last_seen.toordinal(), keep.founded, keep.id))
+        self.state.merged(other.id, keep.id)
+        self.state.changed(keep)
+        self.touched.add(keep.id)
         return keep
 
     def _resolve(self, sid: str) -> str:
@@ -346,23 +340,29 @@ class StoryClusterer:
 
     def _advance(self, published: date | None) -> None:
         """Move the clock to ``published`` and archive stories idle for longer than the
-        window: their title is fixed and their vectors are dropped."""
-        if published is None or (self._clock is not None and published <= self._clock):
+        window (in memory their vectors are dropped). A story's title is the one chosen at
+        its last change, so archiving does not change it."""
+        state = self.state
+        if published is None or (state.clock is not None and published <= state.clock):
             return
-        self._clock = published
+        state.clock = published
         horizon = published.toordinal() - self.settings.cluster_window_days
-        while self._expiry and self._expiry[0][0] < horizon:
-            ordinal, _, sid = heapq.heappop(self._expiry)
-            story = self._stories.get(sid)
-            if story is None or story.last_seen is None or story.text is None:
+        expiry = state.expiry
+        while expiry and expiry[0][0] < horizon:
+            ordinal, _, sid = heapq.heappop(expiry)
+            state.load([sid])
+            story = state.story(sid)
+            if story is None or story.last_seen is None or story.archived:
                 continue
             if story.last_seen.toordinal() != ordinal:
                 continue
-            story.title = self._title(story)
-            story.text = story.entities = story.embedding = None
-            story.headlines = []
+            story.archived = True
+            if not state.keeps_archived:
+                story.text = story.entities = story.embedding = None
+                story.headlines = []
+            state.changed(story)
 
-    def _title(self, story: _Story) -> str:
+    def _title(self, story: StoryState) -> str:
         """The headline of a member article closest to the story's text centroid."""
         if not story.headlines:
             return ""
@@ -377,6 +377,16 @@ class StoryClusterer:
             if score > best_score:
                 best, best_score = text, score
         return best
+
+
+def _story(story: StoryState) -> Story:
+    return Story(
+        id=story.id,
+        title=story.title,
+        articles=tuple(story.articles),
+        first_seen=story.first_seen,
+        last_seen=story.last_seen,
+    )
 
 
 def cluster_stories(

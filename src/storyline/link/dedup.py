@@ -58,53 +58,84 @@ class NearDuplicateIndex:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._order
 
-    def _minhash(self, grams: set[str]) -> MinHash:
+    def minhash(self, text: str) -> tuple[MinHash, bool]:
+        """The MinHash of ``text``'s shingles, and whether it has any shingles."""
+        grams = shingles(text, self.settings.dedup_shingle)
         minhash = MinHash(num_perm=self.settings.dedup_num_perm, seed=1)
         minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
-        return minhash
+        return minhash, bool(grams)
 
+    # -- where the index keeps things (``link.dedup_state`` keeps them in SQLite) --------
     def _root(self, article_id: str) -> str:
         return self._original.get(article_id, article_id)
 
+    def _register(self, article_id: str, digest: str, minhash: MinHash) -> None:
+        self._order[article_id] = len(self._order)
+        self._hashes[article_id] = minhash
+
+    def _exact_match(self, digest: str) -> str | None:
+        return self._exact.get(digest)
+
+    def _remember_digest(self, digest: str, article_id: str) -> None:
+        self._exact.setdefault(digest, article_id)
+
+    def _candidates(self, minhash: MinHash) -> list[str]:
+        return list(self._lsh.query(minhash))
+
+    def _hash_of(self, article_id: str) -> MinHash:
+        return self._hashes[article_id]
+
+    def _position(self, article_id: str) -> int:
+        return self._order[article_id]
+
+    def _insert(self, article_id: str, minhash: MinHash) -> None:
+        self._lsh.insert(article_id, minhash)
+
+    def _link(self, article_id: str, original: str) -> None:
+        self._original[article_id] = original
+
+    # -- the algorithm --------------------------------------------------------------------
     def add(self, article: Article) -> Duplicate | None:
         """Store ``article`` and return the duplicate link if it copies a stored article.
 
         The link points at the earliest stored copy (following links of stored duplicates);
         ``similarity`` is 1.0 for an exact copy of the normalised text, else the estimated
-        Jaccard similarity with the matched article. Adding an id twice returns the first
-        answer again without storing anything.
+        Jaccard similarity with the matched article (the most similar copy of that
+        original). Adding an id twice returns the first answer again without storing it.
         """
-        if article.id in self._order:
+        if article.id in self:
             root = self._root(article.id)
             if root == article.id:
                 return None
-            return Duplicate(article.id, root, self._hashes[article.id].jaccard(self._hashes[root]))
-        self._order[article.id] = len(self._order)
+            similarity = self._hash_of(article.id).jaccard(self._hash_of(root))
+            return Duplicate(article.id, root, similarity)
         normalised = normalise_text(article.text)
         digest = hashlib.sha1(normalised.encode("utf-8")).hexdigest()
-        grams = shingles(article.text, self.settings.dedup_shingle)
-        minhash = self._minhash(grams)
-        self._hashes[article.id] = minhash
+        minhash, has_grams = self.minhash(article.text)
+        exact = self._exact_match(digest) if normalised else None
+        self._register(article.id, digest, minhash)
         result: Duplicate | None = None
-        if digest in self._exact and normalised:
-            result = Duplicate(article.id, self._root(self._exact[digest]), 1.0)
+        if exact is not None:
+            result = Duplicate(article.id, self._root(exact), 1.0)
         else:
-            self._exact.setdefault(digest, article.id)
-            best: tuple[int, str, float] | None = None
-            for other in self._lsh.query(minhash) if grams else ():
-                similarity = minhash.jaccard(self._hashes[other])
+            self._remember_digest(digest, article.id)
+            best: tuple[int, float, str] | None = None
+            for other in sorted(self._candidates(minhash)) if has_grams else ():
+                if other == article.id:
+                    continue
+                similarity = minhash.jaccard(self._hash_of(other))
                 if similarity < self.settings.dedup_threshold:
                     continue
                 root = self._root(other)
-                candidate = (self._order[root], root, similarity)
-                if best is None or candidate[0] < best[0]:
+                candidate = (self._position(root), -similarity, root)
+                if best is None or candidate < best:
                     best = candidate
             if best is not None:
-                result = Duplicate(article.id, best[1], best[2])
-        if grams:
-            self._lsh.insert(article.id, minhash)
+                result = Duplicate(article.id, best[2], -best[1])
+        if has_grams:
+            self._insert(article.id, minhash)
         if result is not None:
-            self._original[article.id] = result.duplicate_of
+            self._link(article.id, result.duplicate_of)
         return result
 
 

@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from operator import mul
+from typing import Any
 
 
 class Vocabulary:
@@ -29,6 +30,12 @@ class Vocabulary:
         self.documents += 1
         self.df.update(keys.keys() if isinstance(keys, Mapping) else keys)  # C counting path
         self._logs.append(math.log(self.documents + 1))
+        self._top = self._logs[-1] + 1.0
+
+    def restore(self, documents: int) -> None:
+        """Set the number of documents seen (when the counts come from a store)."""
+        self.documents = documents
+        self._logs = [0.0] + [math.log(i) for i in range(1, documents + 2)]
         self._top = self._logs[-1] + 1.0
 
     def idf(self, key: str) -> float:
@@ -127,6 +134,20 @@ class Centroid:
         """Recompute the weighted norm with the current IDF."""
         self._norm2 = weighted_norm(self.weights, vocabulary) ** 2
         self._size_at_exact = self.size
+
+    def to_json(self) -> dict[str, Any]:
+        """The centroid as JSON-able values (floats round-trip exactly)."""
+        return {"w": self.weights, "n": self.size, "m": self.max_terms,
+                "q": self._norm2, "x": self._size_at_exact}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Centroid:
+        centroid = cls(int(data["m"]))
+        centroid.weights = dict(data["w"])
+        centroid.size = int(data["n"])
+        centroid._norm2 = float(data["q"])
+        centroid._size_at_exact = int(data["x"])
+        return centroid
 
     def cosine(self, query: Mapping[str, float], query_len: float) -> float:
         """Cosine between this centroid (IDF-weighted) and a vector ``v`` with IDF weights.

@@ -1,9 +1,11 @@
 """The terminal report (rich): the story table that ends ``storyline run`` and one story for
 ``storyline show``. Needs a database path; adds nothing to it.
 
-Article data is untrusted: it is passed to rich as ``Text`` (never parsed as markup) after
-removing control characters, so a title cannot restyle the table or send escape sequences
-to the terminal.
+Article data, ids and paths are untrusted: they are passed to rich as ``Text`` (never
+parsed as markup) after ``clean`` made control, bidi-override and invisible characters
+visible as escapes (``\x1b``, ``\u202e``) and lone surrogates U+FFFD, so a title or a file
+name cannot restyle the output, crash rich's markup parser or send escape sequences to the
+terminal.
 """
 
 from __future__ import annotations
@@ -22,15 +24,33 @@ from storyline.report.queries import StoryRow, parse_day, story_rows
 from storyline.report.views import CitationRef, StoryView, story_view
 from storyline.store import Store
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: shown as escapes: C0 and C1 controls (tab and newline become spaces first), DEL, zero-width
+#: spaces and marks, bidi embeddings, overrides and isolates, line and paragraph separators
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BREAK = re.compile("\r\n|[\n\t]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def clean(text: object, width: int | None = None) -> str:
-    """``text`` without control or bidi-override characters, on one line, cut to ``width``."""
-    flat = _CONTROL.sub("", " ".join(str(text or "").split("\n")))
+    """``text`` on one line with control and bidi characters made visible (``\x1b``,
+    ``\u202e``) and lone surrogates (undecodable file names) as U+FFFD, cut to ``width``."""
+    flat = _BREAK.sub(" ", str("" if text is None else text))
+    flat = _CONTROL.sub(_escape, _SURROGATE.sub("\ufffd", flat))
     if width is not None and len(flat) > width:
         return flat[: width - 1] + "…"
     return flat
+
+
+def literal(text: object, style: str = "", width: int | None = None) -> Text:
+    """``text`` as a rich ``Text`` printed literally: ``clean`` and never parsed as markup."""
+    return Text(clean(text, width), style=style)
 
 
 def _span(first: str | None, last: str | None) -> str:
@@ -63,7 +83,7 @@ def stories_table(rows: Sequence[StoryRow], total: int, title_chars: int = 70) -
             str(row.articles),
             str(len(row.outlets)),
             str(row.sources),
-            _span(row.first_seen, row.last_seen),
+            literal(_span(row.first_seen, row.last_seen)),
             Text(str(row.conflicts), style="bold yellow" if row.conflicts else ""),
         )
     return table
@@ -88,7 +108,7 @@ def print_stories(
             f"... and {listed.total - len(listed.rows)} more: `storyline serve` lists all"
         )
     if report is not None:
-        console.print(Text(f"HTML report: {report}"))
+        console.print(literal(f"HTML report: {report}"))
     else:
         console.print(
             "HTML report: not written (add --out DIR, or run `storyline report --out DIR`)"
@@ -189,7 +209,7 @@ def _conflicts(view: StoryView) -> list[RenderableType]:
     for conflict in view.conflicts:
         table = Table(
             "value", "as written", "reported by",
-            title=clean(f"{conflict.kind}: {conflict.topic}"), title_justify="left",
+            title=literal(f"{conflict.kind}: {conflict.topic}"), title_justify="left",
         )  # fmt: skip
         for value in conflict.values:
             outlets = ", ".join(dict.fromkeys(a.source for a in value.articles))

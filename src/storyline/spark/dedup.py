@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from datasketch import LeanMinHash
 
 from storyline.config import Settings
-from storyline.link.dedup import NearDuplicateIndex, shingles
+from storyline.link.dedup import NearDuplicateIndex
 from storyline.link.features import normalise_text
 from storyline.model import Article, Duplicate
 from storyline.spark.records import Order
@@ -74,8 +74,8 @@ def signatures(rows: Iterable[tuple[Order, Article]], settings: Settings) -> Ite
     for order, article in rows:
         normalised = normalise_text(article.text)
         digest = hashlib.sha1(normalised.encode("utf-8")).hexdigest()
-        grams = shingles(article.text, settings.dedup_shingle)
-        minhash = LeanMinHash(index._minhash(grams)) if grams else None
+        full, has_grams = index.minhash(article.text)
+        minhash = LeanMinHash(full) if has_grams else None
         yield Signature(order, article.id, digest, bool(normalised), minhash)
 
 

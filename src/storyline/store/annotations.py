@@ -1,13 +1,19 @@
-"""Per-article annotations: sentences, mentions, time expressions, quotes, claims."""
+"""Per-article annotations: sentences, mentions, time expressions, quotes, claims; and the
+articles whose annotation failed (poison pills) or was cut by a limit.
+
+A failed article keeps its reason, when it failed and at which annotation version; it is not
+pending again until ``clear_failures`` (``storyline retry``) or a new annotation version.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import astuple, fields
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import astuple, dataclass, fields
 from typing import Any
 
 from storyline.model import AnnotatedArticle, Article, Claim, Mention, Quote, Sentence, Timex
 from storyline.store.articles import Articles
+from storyline.store.db import _now
 
 _ANNOTATION_TABLES: tuple[tuple[str, type[Any]], ...] = (
     ("mentions", Mention),
@@ -34,20 +40,59 @@ def _record(record_type: type[Any], row: tuple[Any, ...]) -> Any:
     return record_type(*values)
 
 
+@dataclass(frozen=True, slots=True)
+class FailedArticle:
+    """A stored article whose annotation failed: why, and when (ISO time, UTC)."""
+
+    id: str
+    path: str | None
+    reason: str
+    failed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class LimitedArticle:
+    """A stored article of which only a part was analysed: which limits cut it."""
+
+    id: str
+    path: str | None
+    warning: str
+
+
 class Annotations(Articles):
     # -- annotations ------------------------------------------------------------------
     def pending(self, version: int, limit: int | None = None) -> list[Article]:
-        """Articles not yet annotated at ``version``, oldest first."""
-        sql = "WHERE annotated < ? ORDER BY rowid"
-        params: list[Any] = [version]
+        """Articles not yet annotated at ``version``, oldest first; an article whose
+        annotation failed at ``version`` is left out (it waits for ``clear_failures``)."""
+        sql = (
+            "WHERE annotated < ? AND (annotate_error IS NULL OR annotate_failed_version < ?)"
+            " ORDER BY rowid"
+        )
+        params: list[Any] = [version, version]
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
         return list(self.articles(sql, params))
 
-    def save_annotations(self, docs: Sequence[AnnotatedArticle], version: int) -> None:
-        """Replace the annotations of ``docs`` and mark them done, in one transaction."""
+    def save_annotations(
+        self,
+        docs: Sequence[AnnotatedArticle],
+        version: int,
+        warnings: Mapping[str, str] | None = None,
+        failures: Mapping[str, str] | None = None,
+    ) -> None:
+        """Replace the annotations of ``docs`` and mark them done, and mark the articles of
+        ``failures`` (id -> reason) failed, in one transaction. ``warnings`` (id -> text)
+        records which limits cut what of an article was analysed."""
+        warnings = warnings or {}
         with self.transaction():
+            now = _now()
+            self.db.executemany(
+                "UPDATE articles SET annotate_error = ?, annotate_failed_at = ?,"
+                " annotate_failed_version = ?, annotate_warning = ? WHERE id = ?",
+                [(reason, now, version, warnings.get(aid), aid)
+                 for aid, reason in (failures or {}).items()],
+            )  # fmt: skip
             for doc in docs:
                 aid = doc.article.id
                 self.db.execute("DELETE FROM sentences WHERE article = ?", (aid,))
@@ -69,7 +114,43 @@ class Annotations(Articles):
                             f"INSERT INTO {table}({_quoted(names)}) VALUES ({marks})",
                             [astuple(r) for r in records],
                         )
-                self.db.execute("UPDATE articles SET annotated = ? WHERE id = ?", (version, aid))
+                self.db.execute(
+                    "UPDATE articles SET annotated = ?, annotate_error = NULL,"
+                    " annotate_failed_at = NULL, annotate_failed_version = NULL,"
+                    " annotate_warning = ? WHERE id = ?",
+                    (version, warnings.get(aid), aid),
+                )
+
+    def count_failed(self) -> int:
+        row = self.db.execute("SELECT COUNT(*) FROM articles WHERE annotate_error IS NOT NULL")
+        return int(row.fetchone()[0])
+
+    def failed(self) -> list[FailedArticle]:
+        """Articles whose annotation failed, oldest failure first."""
+        rows = self.db.execute(
+            "SELECT id, path, annotate_error, annotate_failed_at FROM articles"
+            " WHERE annotate_error IS NOT NULL ORDER BY annotate_failed_at, rowid"
+        )
+        return [FailedArticle(*row) for row in rows]
+
+    def limited(self) -> list[LimitedArticle]:
+        """Annotated articles of which a limit cut what was analysed, in storage order."""
+        rows = self.db.execute(
+            "SELECT id, path, annotate_warning FROM articles"
+            " WHERE annotate_warning IS NOT NULL AND annotate_error IS NULL ORDER BY rowid"
+        )
+        return [LimitedArticle(*row) for row in rows]
+
+    def clear_failures(self, ids: Sequence[str] | None = None) -> int:
+        """Make failed articles (all, or those of ``ids``) pending again; how many."""
+        sql = (
+            "UPDATE articles SET annotate_error = NULL, annotate_failed_at = NULL,"
+            " annotate_failed_version = NULL WHERE annotate_error IS NOT NULL"
+        )
+        with self.transaction():
+            if ids is None:
+                return self.db.execute(sql).rowcount
+            return sum(self.db.execute(f"{sql} AND id = ?", (aid,)).rowcount for aid in ids)
 
     def annotated(self, where: str = "", params: Sequence[Any] = ()) -> Iterator[AnnotatedArticle]:
         """Stored articles with their annotations (``where`` filters the articles table)."""

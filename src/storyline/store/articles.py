@@ -63,6 +63,10 @@ class Articles(Connection):
             raise StoreError(f"unknown table {table!r}")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
+    def count_duplicates(self) -> int:
+        row = self.db.execute("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL")
+        return int(row.fetchone()[0])
+
     # -- runs -------------------------------------------------------------------------
     def start_run(self) -> int:
         with self.transaction():

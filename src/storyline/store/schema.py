@@ -94,6 +94,98 @@ MIGRATIONS: tuple[str, ...] = (
         report TEXT NOT NULL, updated_at TEXT NOT NULL
     );
     """,
+    # 4: link state, so a run links only what is new (see storyline.link.state)
+    """
+    CREATE TABLE link_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE link_articles (
+        article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL UNIQUE, digest TEXT NOT NULL, minhash BLOB
+    ) WITHOUT ROWID;
+    CREATE INDEX link_articles_digest ON link_articles(digest);
+    CREATE TABLE dedup_bands (
+        band INTEGER NOT NULL, key INTEGER NOT NULL, article TEXT NOT NULL,
+        PRIMARY KEY (band, key, article)
+    ) WITHOUT ROWID;
+    CREATE TABLE vocabulary (
+        kind INTEGER NOT NULL, key TEXT NOT NULL, df INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE postings (key TEXT PRIMARY KEY, stories TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE link_stories (
+        id TEXT PRIMARY KEY, founded INTEGER NOT NULL, first_seen TEXT, last_seen TEXT,
+        archived INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL, state TEXT NOT NULL,
+        stale INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX link_stories_live ON link_stories(archived, last_seen);
+    CREATE INDEX link_stories_stale ON link_stories(stale) WHERE stale = 1;
+    CREATE TABLE story_alias (id TEXT PRIMARY KEY, target TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE story_changes (
+        id INTEGER PRIMARY KEY, story TEXT NOT NULL, kind TEXT NOT NULL,
+        article TEXT, other TEXT, at TEXT NOT NULL
+    );
+    CREATE INDEX story_changes_story ON story_changes(story);
+    ALTER TABLE stories ADD COLUMN articles INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE stories ADD COLUMN sources INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX stories_last_seen ON stories(last_seen DESC, id);
+    ALTER TABLE articles ADD COLUMN link_seq INTEGER;
+    ALTER TABLE articles ADD COLUMN linked INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_unlinked ON articles(linked) WHERE linked = 0;
+    CREATE INDEX articles_link_seq ON articles(link_seq);
+    CREATE INDEX articles_duplicates ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
+    UPDATE articles SET story = NULL, duplicate_of = NULL;
+    DELETE FROM stories;
+    CREATE TABLE input_files (
+        path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+        checked_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
+    # annotation failures (poison pills: not pending again until `storyline retry` or a new
+    # annotation version) and warnings of the limits that cut what was analysed
+    """
+    ALTER TABLE articles ADD COLUMN annotate_error TEXT;
+    ALTER TABLE articles ADD COLUMN annotate_failed_at TEXT;
+    ALTER TABLE articles ADD COLUMN annotate_failed_version INTEGER;
+    ALTER TABLE articles ADD COLUMN annotate_warning TEXT;
+    CREATE INDEX articles_failed ON articles(annotate_error) WHERE annotate_error IS NOT NULL;
+    """,
+    # live sources (`storyline watch`, storyline.store.sources): each source's state, the
+    # entries and pages seen, article versions (an updated entry links to the old one), polls
+    """
+    CREATE TABLE sources (
+        url TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT, listed_in TEXT,
+        last_poll TEXT, last_success TEXT, last_status INTEGER,
+        last_error TEXT, last_error_at TEXT, failures INTEGER NOT NULL DEFAULT 0,
+        not_before TEXT, etag TEXT, last_modified TEXT,
+        articles_added INTEGER NOT NULL DEFAULT 0, polls INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE source_entries (
+        source TEXT NOT NULL REFERENCES sources(url) ON DELETE CASCADE,
+        key TEXT NOT NULL, digest TEXT NOT NULL, state TEXT NOT NULL,
+        article TEXT REFERENCES articles(id) ON DELETE SET NULL,
+        page TEXT, title TEXT, outlet TEXT, published TEXT, reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0, seen_at TEXT NOT NULL,
+        PRIMARY KEY (source, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX source_entries_state ON source_entries(source, state);
+    CREATE TABLE pages (
+        url TEXT PRIMARY KEY,
+        article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        fetched_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE article_versions (
+        article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        previous TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        source TEXT NOT NULL, entry TEXT NOT NULL, recorded_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX article_versions_previous ON article_versions(previous);
+    CREATE TABLE polls (
+        id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,
+        sources INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+        added INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX articles_url ON articles(url);
+    """,
 )
 
 
