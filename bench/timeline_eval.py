@@ -17,6 +17,10 @@ For each gold target-entity timeline (``rank<TAB>date<TAB>docid-sent-token...``)
 * event sentence recall: the share of gold dated events one of whose sentences is cited by an
   entry on exactly the gold date (and, looser, on a date compatible with it: same prefix).
 * a baseline for scale: every sentence mentioning the entity dated by its document's DCT.
+
+Then the *topic timeline* (``storyline timeline``, ``synthesize.topic_timeline``) under a
+Timeline17-style protocol built from the same data (``bench/topic_protocol.py``): Date F1,
+concat ROUGE-1/2 and align+ m:1 ROUGE-1/2 (``bench/tls_metrics.py``) beside PUBCOUNT.
 """
 
 from __future__ import annotations
@@ -253,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
                 setattr(mine, attr, getattr(mine, attr) + getattr(theirs, attr))
     print("\nall (micro over trial + corpus_1):")
     report(total, total_base)
+    from topic_protocol import run_topics  # bench/ is on sys.path when run as a script
+
+    run_topics(args.data, CORPORA, read_doc, annotate, patterns, norm_date)
     return 0
 
 

@@ -8,7 +8,7 @@ the article's stored (normalised) text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,9 @@ class Article:
     language: str | None = None
     path: str | None = None
     entry: int | None = None  # index of the entry inside a feed / JSONL file
+    #: publication time when the source gives one (a date-time of a feed entry or JSONL
+    #: line); None when only the day is known. First-reporter order uses it within a day.
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +118,15 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
+    """One sentence of a story summary. ``text`` is a cited sentence, whitespace collapsed,
+    less ``dropped`` (a leading dateline or byline, "WASHINGTON (AP) —"); ``truncated``: the
+    sentence was cut at the summary's length budget and ends with "…". Nothing is merged."""
+
     text: str
     citations: tuple[Citation, ...]
     sources: int
+    dropped: str = ""
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,11 +197,26 @@ class Duplicate:
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """``title``: a short headline; ``dek``: the longer lead under it (None when the title
+    says it all)."""
+
     id: str
     title: str
     articles: tuple[str, ...]
     first_seen: date | None
     last_seen: date | None
+    dek: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FirstReport:
+    """The article that published something first: ``published`` is its ISO date or
+    date-time (the precision known); ``tied`` are other articles published as early at
+    that precision (same day without times, or the same minute)."""
+
+    article: str
+    published: str
+    tied: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,3 +230,6 @@ class StoryReport:
     conflicts: tuple[Conflict, ...] = ()
     reuse: tuple[Reuse, ...] = ()
     inferred_dates: dict[str, date] = field(default_factory=dict)
+    #: which article reported each timeline entry / claim first (parallel to those tuples)
+    timeline_first: tuple[FirstReport | None, ...] = ()
+    claims_first: tuple[FirstReport | None, ...] = ()

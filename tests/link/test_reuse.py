@@ -65,7 +65,8 @@ def test_compare_aligns_copied_and_paraphrased_sentences() -> None:
 
 
 def test_wire_families_cover_every_article_once() -> None:
-    reuses = [Reuse("a", "b", 0.9, ((0, 0),)), Reuse("b", "c", 0.6, ()), Reuse("a", "d", 0.2, ())]
+    two = ((0, 0), (1, 1))  # a family link needs two shared sentences (wire_min_shared)
+    reuses = [Reuse("a", "b", 0.9, two), Reuse("b", "c", 0.6, two), Reuse("a", "d", 0.2, two)]
     families = wire_families(["a", "b", "c", "d", "e"], reuses, Settings())
     assert families == [frozenset({"a", "b", "c"}), frozenset({"d"}), frozenset({"e"})]
 

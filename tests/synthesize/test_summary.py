@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from storyline.annotate.nlp import segment_many
-from storyline.model import AnnotatedArticle, Article
+from storyline.model import AnnotatedArticle, Article, SummarySentence
 from storyline.synthesize.similarity import similarity_matrix, strip_header
 from storyline.synthesize.summary import CITE_THRESHOLD, summarize
 
@@ -23,6 +23,20 @@ def similarity(a: str, b: str) -> float:
     return float(similarity_matrix([a, b]).values[0, 1])
 
 
+def is_from(sentence: SummarySentence, cited: str) -> bool:
+    """``sentence`` is the text of ``cited`` (whitespace collapsed) less its dropped dateline,
+    or, when it says it was truncated, a prefix of it followed by an ellipsis."""
+    whole = " ".join(strip_header(cited).split())
+    if sentence.dropped:
+        if not whole.startswith(sentence.dropped):
+            return False
+        whole = whole[len(sentence.dropped) :].strip()
+    if sentence.truncated:
+        head = sentence.text.removesuffix("…")
+        return sentence.text.endswith("…") and whole.startswith(head) and head != whole
+    return whole == sentence.text
+
+
 def test_seed_summary_is_cited(seeds: list[AnnotatedArticle]) -> None:
     started = time.perf_counter()
     summary = summarize(seeds)
@@ -36,7 +50,7 @@ def test_seed_summary_is_cited(seeds: list[AnnotatedArticle]) -> None:
         own = [
             c
             for c in sentence.citations
-            if strip_header(by_id[c.article].sentences[c.sentence].text) == sentence.text
+            if is_from(sentence, by_id[c.article].sentences[c.sentence].text)
         ]
         assert len(own) == 1, "the summary sentence is one of the cited sentences"
         for citation in sentence.citations:

@@ -55,7 +55,7 @@ _TENSE_CUES = re.compile(
     r"met|began|took|gave|made|held|left|fell|rose|saw|won|lost|got|led|sent|spoke|brought|"
     r"bought|sold|thought|found|became|paid|struck|ran|wrote|spent|built|stood|felt|fought|"
     r"caught|meant|grew|drew|threw|flew|shot|broke|chose|drove|knew|sought|"
-    r"[a-z]{2,}(?<!e)ed)\b|"
+    r"(?-i:(?<![A-Z])[a-z]{2,}(?<!e)ed))\b|"
     r"\b(?P<pres>is|are|am|has|have)\b",
     re.IGNORECASE,
 )
@@ -181,7 +181,7 @@ def find_timexes(
         if res.type in ("DATE", "TIME") and res.value is not None:
             if res.point is not None:
                 anchor = res.point
-            if parse_value(res.value) is not None:
+            if parse_value(res.value) is not None and not _year_back(cand, res, anchor_value):
                 anchor_value = res.value.split("T", 1)[0]
         index = sent.index if sent else -1
         out.append(
@@ -198,6 +198,19 @@ def find_timexes(
             )
         )
     return out
+
+
+def _year_back(cand: Candidate, res: Resolved, anchor_value: str | None) -> bool:
+    """True for "a year earlier" counted back from the period under report: the next "a
+    year ago" compares with that period again, not with the one a year before it."""
+    if cand.rule.name in ("year_earlier", "period_year"):
+        return True
+    return (
+        cand.rule.name == "ago"
+        and res.anchor is not None
+        and res.anchor == anchor_value
+        and re.search(r"-[QH]\d", res.value or "") is not None
+    )
 
 
 def _combine(first: Candidate, second: Candidate, ctx: Context) -> Resolved | None:

@@ -131,8 +131,13 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "year_earlier",
         r"(?:\bthe\s+(?:comparable\s+)?)?\byear[\s-](?P<dir>earlier|ago|before)"
-        r"(?=\s+(?:quarter|period|level|month|figure|results?)|\W*$)(?:\s+(?P<p>quarter|period|month))?",
+        r"(?=\s+(?:quarter|period|level|month|figures?|results?|net|earnings|profits?|sales|"
+        r"loss(?:es)?|revenues?|income)\b|\W*$)(?:\s+(?P<p>quarter|period|month))?",
     ),
+    _rule("period_year", rf"\bthe\s+(?P<y>{YEAR})\s+(?P<p>quarter|period)\b"),
+    _rule("latest_period", r"\bthe\s+latest\s+period\b"),
+    #: "the year ended Aug. 31": a year-long period named by its end (TimeML: a duration)
+    _rule("year_ended", r"\bthe\s+(?:fiscal\s+)?year(?=\s+(?:ended|ending)\b)", "DURATION"),
     _rule(
         "edge_unit",
         r"\b(?P<edge>earlier|later|early|late|mid)[\s-]+(?:(?:in|during)\s+)?(?P<rel>this|last|next|the|that|the\s+current)"
@@ -227,7 +232,7 @@ def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
         nxt = text[end : end + 3].lstrip()[:2].lower()
         digit_rules: list[str] = []
         if end - start == 4 and 1500 <= int(m.group()) <= 2099:
-            digit_rules += ["year", "iso", "month_year", "quarter"]
+            digit_rules += ["year", "iso", "month_year", "quarter", "period_year"]
         if nxt[:1] == "/":
             digit_rules.append("numeric")
         if nxt[:1] in ("s", "'") and m.group().endswith("0"):

@@ -46,6 +46,28 @@ def _r_year_earlier(m: re.Match[str], ctx: Context) -> Resolved | None:
     return dated(shift(ctx.dct, -1, "Y"), "Y", ctx, None)
 
 
+def _r_period_year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """ "the 1988 quarter" after "the third quarter": that quarter of 1988."""
+    parsed = parse_value(ctx.anchor_value)
+    if parsed and parsed[1] in ("Q", "H") and ctx.anchor_value:
+        return Resolved("DATE", f"{m['y']}-{ctx.anchor_value[5:7]}", None, ctx.anchor_value)
+    return Resolved("DATE", m["y"])
+
+
+def _r_latest_period(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """ "the latest period" of an earnings report: the quarter it is about."""
+    parsed = parse_value(ctx.anchor_value)
+    if parsed and parsed[1] in ("Q", "H") and ctx.anchor_value:
+        return Resolved("DATE", ctx.anchor_value[:7], None, ctx.anchor_value)
+    if ctx.dct is None:
+        return unresolved("DATE")
+    return dated(last_completed_quarter(ctx.dct), "Q", ctx, None)
+
+
+def _r_year_ended(m: re.Match[str], ctx: Context) -> Resolved | None:
+    return Resolved("DURATION", "P1Y")
+
+
 def _r_edge_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
     if ctx.dct is None:
         return unresolved("DATE", MOD_WORDS[m["edge"].lower()])
@@ -204,7 +226,8 @@ def _r_ago_duration(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 RELATIVE_HANDLERS = {
-    "ago_duration": _r_ago_duration,
+    "ago_duration": _r_ago_duration, "period_year": _r_period_year,
+    "latest_period": _r_latest_period, "year_ended": _r_year_ended,
     "year_earlier": _r_year_earlier, "edge_unit": _r_edge_unit, "rel_unit": _r_rel_unit,
     "the_unit": _r_the_unit, "ago": _r_ago, "vague_ago": _r_vague_ago,
     "duration": _r_duration, "vague_duration": _r_vague_duration,

@@ -257,6 +257,8 @@ def _r_deictic(m: re.Match[str], ctx: Context) -> Resolved | None:
     word = " ".join(m["word"].lower().split())
     if word in _REF_WORDS:
         return Resolved("DATE", _REF_WORDS[word])
+    if word in ("recent weeks", "recent months"):  # TimeML: a vague duration up to now
+        return Resolved("DURATION", "PXW" if word.endswith("weeks") else "PXM")
     if word.startswith("recent"):
         return Resolved("DATE", "PAST_REF")
     if word == "current":

@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 
 from storyline.config import Settings
 from storyline.link.features import content_terms, strip_header
+from storyline.link.paraphrase import paraphrased
 from storyline.link.sentence_join import candidate_pairs
 from storyline.model import AnnotatedArticle, Reuse
 
@@ -322,7 +323,13 @@ def find_reuse(articles: Sequence[AnnotatedArticle], settings: Settings) -> list
     terms = [sentence_terms(doc) for doc in ordered]
     weights = term_weights(s for doc_terms in terms for s in doc_terms)
     sets, where = _distinct_sets(terms)
-    m = _similar_sentences(sets, where, weights, settings.reuse_threshold)
+    floor = settings.reuse_threshold
+    if settings.reuse_paraphrase:  # paraphrases: candidates from a lower floor (link.paraphrase)
+        floor = min(floor, settings.reuse_paraphrase_floor)
+    m = _similar_sentences(sets, where, weights, floor)
+    if floor < settings.reuse_threshold:
+        keep, sims = paraphrased(ordered, m.first, m.second, m.a, m.b, m.similarity, settings)
+        m = _Matches(m.first[keep], m.second[keep], m.a[keep], m.b[keep], sims[keep])
     order = np.lexsort((m.a, m.b, -m.similarity, m.second, m.first))
     first, second = m.first[order].tolist(), m.second[order].tolist()
     a, b, sim = m.a[order].tolist(), m.b[order].tolist(), m.similarity[order].tolist()
@@ -344,10 +351,22 @@ def find_reuse(articles: Sequence[AnnotatedArticle], settings: Settings) -> list
     return found
 
 
+def family_link(score: float, shared: int, settings: Settings) -> bool:
+    """Whether a reuse pair (``score``, ``shared`` sentences) makes one wire family: most of
+    the shorter article reappears, or a block of ``wire_partial_sentences`` sentences that is
+    at least ``wire_partial_threshold`` of it (a rewrite with its own additions); never with
+    fewer than ``wire_min_shared`` sentences."""
+    if shared < settings.wire_min_shared:
+        return False
+    if score >= settings.wire_family_threshold:
+        return True
+    return shared >= settings.wire_partial_sentences and score >= settings.wire_partial_threshold
+
+
 def wire_families(
     article_ids: Sequence[str], reuses: Sequence[Reuse], settings: Settings
 ) -> list[frozenset[str]]:
-    """Connected groups of ``article_ids`` linked by reuse scores >= wire_family_threshold.
+    """Connected groups of ``article_ids`` linked by reuse pairs that pass ``family_link``.
 
     Every id is in exactly one family (singletons included); families are listed in the
     order of their first member in ``article_ids``. Reuses naming unknown ids are ignored.
@@ -361,7 +380,7 @@ def wire_families(
         return x
 
     for reuse in reuses:
-        if reuse.score < settings.wire_family_threshold:
+        if not family_link(reuse.score, len(reuse.shared_sentences), settings):
             continue
         if reuse.a in parent and reuse.b in parent:
             ra, rb = root(reuse.a), root(reuse.b)

@@ -13,16 +13,17 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from storyline.config import Settings
 from storyline.errors import NotFoundError
 from storyline.report import svg
+from storyline.report.copies import ProvenanceView, provenance_view
 from storyline.report.queries import (
     ArticleMeta,
     article_metas,
-    families,
     parse_day,
     sentence_texts,
 )
@@ -161,6 +162,7 @@ class TimelineItem:
     expression: str
     citations: tuple[CitationRef, ...]
     outlets: tuple[str, ...]
+    first: CitationRef | None = None  # the article that reported it first (first_reported)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,7 @@ class StoryView:
     families: tuple[tuple[ArticleRef, ...], ...]  # wire families of two or more articles
     claims: int
     totals: dict[str, int]  # items per section in the report (pages show at most MAX_*)
+    provenance: ProvenanceView | None = None  # outlets, why grouped, copy graph, coverage
 
 
 def _cited_keys(report: dict[str, Any]) -> set[tuple[str, int]]:
@@ -244,6 +247,9 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
     article_ids = [str(a) for a in report.get("articles") or []]
     metas = article_metas(store, article_ids)
     refs = {aid: article_ref(aid, metas.get(aid)) for aid in article_ids}
+    settings = Settings().with_(wire_family_threshold=family_threshold)
+    trace = provenance_view(store, report, metas, settings)  # outlets shown, not folder names
+    refs = {a: replace(r, source=trace.outlets.get(a, r.source)) for a, r in refs.items()}
     book = CitationBook(refs, sentence_texts(store, _cited_keys(report)))
     summary = tuple(
         SummaryItem(s["text"], book.cite(s.get("citations") or []), int(s.get("sources") or 0),
@@ -263,6 +269,7 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
                 t.get("expression") or "",
                 cites,
                 tuple(dict.fromkeys(c.source for c in cites)),
+                _first(t.get("first_reported"), cites, book),
             )
         )
     chart = svg.timeline_chart(
@@ -271,7 +278,7 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
         parse_day(report.get("first_seen")), parse_day(report.get("last_seen")),
     )  # fmt: skip
     reuse = sorted(report.get("reuse") or [], key=lambda r: -float(r.get("score") or 0))
-    groups = families(article_ids, metas.values(), reuse, family_threshold)
+    groups = [list(f) for f in trace.families]  # reuse, near-duplicates, agency credits
     return StoryView(
         id=str(report.get("id")),
         title=str(report.get("title") or ""),
@@ -299,7 +306,17 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
         families=tuple(tuple(refs[a] for a in g) for g in groups if len(g) > 1),
         claims=len(report.get("claims") or []),
         totals=totals,
+        provenance=trace,
     )
+
+
+def _first(first: Any, cites: Sequence[CitationRef], book: CitationBook) -> CitationRef | None:
+    """The citation of a ``first_reported`` article: its cited sentence, else its first."""
+    if not isinstance(first, dict) or not first.get("article"):
+        return None
+    article = str(first["article"])
+    found = next((c for c in cites if c.article == article), None)
+    return found or book.cite([{"article": article, "sentence": 0}])[0]
 
 
 _VIEWS: OrderedDict[tuple[str, str, str, float], StoryView] = OrderedDict()

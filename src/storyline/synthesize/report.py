@@ -16,13 +16,16 @@ from storyline.synthesize.conflicts import find_conflicts, spelling_conflicts
 from storyline.synthesize.date_conflicts import date_conflicts
 from storyline.synthesize.dates import apply_dates, infer_dates
 from storyline.synthesize.entities import mention_entity_map, merge_entities
+from storyline.synthesize.provenance import with_first_reports
 from storyline.synthesize.quotes import group_quotes
 from storyline.synthesize.summary import summarize
 from storyline.synthesize.timeline import build_timeline
+from storyline.synthesize.titles import story_headline
 
 
 def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
-    """The report of one story: dates, entities, timeline, summary, quotes, conflicts."""
+    """The report of one story: headline and dek, dates, entities, timeline, summary, quotes,
+    conflicts."""
     families = links.families
     inferred = infer_dates(links.docs, families)
     docs = apply_dates(links.docs, inferred)
@@ -30,14 +33,26 @@ def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
     sentences = {d.article.id: d.sentences for d in docs}
     claims = {d.article.id: d.claims for d in docs}
     days = [d.article.published for d in docs if d.article.published is not None]
+    headline = story_headline(
+        docs, families, fallback=links.story.title, max_words=settings.summary_title_words
+    )
     story = replace(
         links.story,
+        title=headline.title,
+        dek=headline.dek,
         first_seen=min(days, default=None),
         last_seen=max(days, default=None),
     )
-    return StoryReport(
+    report = StoryReport(
         story=story,
-        summary=tuple(summarize(docs, families, max_words=settings.summary_words)),
+        summary=tuple(
+            summarize(
+                docs,
+                families,
+                max_words=settings.summary_words,
+                fill_min_words=settings.summary_fill_min_words,
+            )
+        ),
         timeline=tuple(build_timeline(docs, families)),
         entities=tuple(entities),
         quotes=tuple(group_quotes({d.article.id: d.quotes for d in docs}, sentences, entities)),
@@ -58,3 +73,4 @@ def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
         reuse=links.reuse,
         inferred_dates=inferred,
     )
+    return with_first_reports(report, docs)  # who reported each entry and claim first

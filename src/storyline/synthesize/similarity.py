@@ -15,11 +15,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+if TYPE_CHECKING:  # scipy is imported where a matrix is built (it is slow to import)
+    from numpy.typing import NDArray
+    from scipy.sparse import csr_matrix
+
+from storyline.link.features import ENGLISH_STOP_WORDS
 
 _HEADER = re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}(?![\d-])[\s:\u2013\u2014-]*", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
@@ -103,8 +107,12 @@ def tfidf_matrix(texts: Sequence[str]) -> csr_matrix:
 
     Texts without any content term get an all-zero row; no texts give a 0x1 matrix.
     """
+    from scipy.sparse import csr_matrix
+
     if not texts:
         return csr_matrix((0, 1), dtype=np.float64)
+    from sklearn.feature_extraction.text import TfidfVectorizer  # ~1 s to import: only here
+
     vectorizer = TfidfVectorizer(analyzer=content_terms, sublinear_tf=True, norm="l2")
     try:
         matrix = vectorizer.fit_transform(list(texts))

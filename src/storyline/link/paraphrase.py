@@ -1,0 +1,119 @@
+"""A paraphrase signal for sentence reuse: character n-gram similarity on candidate pairs.
+
+Needs: the candidate sentence pairs of one story whose content-term similarity
+(``reuse.sentence_similarity``) is at least ``reuse_paraphrase_floor`` but under
+``reuse_threshold``, and the texts of those sentences. Adds: for each pair, a paraphrase
+score; pairs scoring at least ``reuse_paraphrase_threshold`` count as reused sentences.
+
+Two rewrites of one wire story keep the facts, names and numbers of each sentence but change
+its words ("called for urgent steps to calm" / "called for urgent measures to restore calm"),
+its inflections ("restore" / "restoring") and its spelling ("Mahmud" / "Mahmoud"). Content
+terms miss much of that; character n-grams (3 to 5 characters inside words, TF-IDF weighted
+over the candidate sentences, sublinear counts) see shared stems, names and numbers however
+they are inflected. The score is the mean of the two similarities, so a pair needs both
+shared content and shared wording; independent reports of one event also share facts, and
+precision matters more than recall (a wrong merge hides corroboration): the article-level
+rule (``reuse.family_link``) further asks for several such sentences.
+
+Only candidate pairs are scored (the sparse join of ``link.sentence_join`` at the floor),
+and n-grams are computed only for the sentences in them, so the cost stays a small share of
+``find_reuse``. Deterministic: the same sentences give the same scores in any run.
+
+Off by default (setting ``reuse_paraphrase``): on bench/copies_eval.py it found no copy that
+the content-term rules missed and merged more independent reports (precision 0.474 against
+0.493), at 3-4 times the cost of ``story_links``; the seeds' 002/003 are joined by the
+``wire_partial_sentences`` rule instead. Turn it on for corpora of rough translations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from storyline.config import Settings
+from storyline.link.features import fold, strip_header
+from storyline.model import AnnotatedArticle
+
+
+def ngram_similarity(
+    texts: Sequence[str], left: NDArray[np.int64], right: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Cosine similarity of character 3-5-gram TF-IDF vectors of ``texts[left[k]]`` and
+    ``texts[right[k]]`` for each k (IDF over ``texts``); 0.0 for texts without n-grams."""
+    if left.size == 0:
+        return np.zeros(0)
+    used = np.unique(np.concatenate([left, right]))
+    position = {int(u): k for k, u in enumerate(used.tolist())}
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=False,
+        dtype=np.float64,
+    )  # fmt: skip
+    try:
+        matrix = vectorizer.fit_transform([fold(texts[int(u)]) for u in used.tolist()])
+    except ValueError:  # no n-grams at all (empty or one-letter texts)
+        return np.zeros(left.size)
+    rows_l = matrix[[position[int(i)] for i in left.tolist()]]
+    rows_r = matrix[[position[int(i)] for i in right.tolist()]]
+    return np.asarray(rows_l.multiply(rows_r).sum(axis=1), dtype=np.float64).ravel()
+
+
+def paraphrase_scores(
+    lexical: NDArray[np.float64], ngram: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The paraphrase score of candidate pairs: the mean of their content-term similarity
+    and their character n-gram similarity."""
+    return np.round(0.5 * lexical + 0.5 * ngram, 6)
+
+
+class StoryTexts:
+    """The sentence texts of a story's articles (in the order ``find_reuse`` uses), with a
+    global number for each (article position, sentence index)."""
+
+    def __init__(self, texts: Sequence[Sequence[tuple[int, str]]]) -> None:
+        self.texts: list[str] = []
+        self.numbers: list[dict[int, int]] = []
+        for sentences in texts:
+            numbers: dict[int, int] = {}
+            for index, text in sentences:
+                numbers[index] = len(self.texts)
+                self.texts.append(text)
+            self.numbers.append(numbers)
+
+    def of(self, articles: NDArray[np.int64], sentences: NDArray[np.int64]) -> NDArray[np.int64]:
+        pairs = zip(articles.tolist(), sentences.tolist(), strict=True)
+        return np.array([self.numbers[p][s] for p, s in pairs], dtype=np.int64)
+
+
+def paraphrased(
+    docs: Sequence[AnnotatedArticle],
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    lexical: NDArray[np.float64],
+    settings: Settings,
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """Which candidate pairs to keep (article ``first`` sentence ``a`` ~ article ``second``
+    sentence ``b`` of ``docs``, content-term similarity ``lexical``) and their ranking
+    similarity: pairs at ``reuse_threshold`` keep theirs; lower ones are kept when their
+    paraphrase score reaches ``reuse_paraphrase_threshold`` and rank below every lexical
+    match (score times the threshold), so paraphrases only add to what sentence reuse finds."""
+    threshold = settings.reuse_threshold
+    low = lexical < threshold
+    keep = ~low
+    similarity = lexical.copy()
+    if low.any():
+        texts = StoryTexts(
+            [[(s.index, strip_header(s.text) if s.index == 0 else s.text) for s in d.sentences]
+             for d in docs]
+        )  # fmt: skip
+        ngram = ngram_similarity(
+            texts.texts, texts.of(first[low], a[low]), texts.of(second[low], b[low])
+        )
+        scores = paraphrase_scores(lexical[low], ngram)
+        keep[low] = scores >= settings.reuse_paraphrase_threshold
+        similarity[low] = scores * threshold
+    return keep, similarity

@@ -1,0 +1,103 @@
+"""Paraphrased copies collapse into one source; independent reports of one event stay two."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storyline.config import Settings
+from storyline.link.reuse import family_link, find_reuse
+from storyline.link.stage import story_links
+from storyline.model import AnnotatedArticle, Article, Sentence, Story
+
+PLACES = ("Ashmoor", "Brennick", "Calder", "Dunmore", "Elvaston", "Fenwick", "Garrow", "Halden",
+          "Ilsby", "Jarrow", "Kelmir", "Lorne", "Marwick", "Norden", "Orrin", "Pellam", "Quarry",
+          "Rothes", "Selby", "Thorne", "Ulver", "Varna", "Wexley", "Yarrow", "Zennor", "Abbot",
+          "Belford", "Carrick", "Dalby", "Eskdale")  # fmt: skip
+THINGS = ("pumps", "boats", "tents", "generators", "blankets", "trucks", "doctors", "engineers",
+          "kitchens", "radios", "ladders", "buses", "cranes", "drones", "nurses", "sandbags",
+          "barriers", "lorries", "stoves", "heaters", "filters", "medics", "divers", "pilots",
+          "cooks", "tankers", "beds", "lamps", "ropes", "dogs")  # fmt: skip
+
+
+def _doc(article_id: str, sentences: list[str], day: int) -> AnnotatedArticle:
+    records, offset = [], 0
+    for number, text in enumerate(sentences):
+        records.append(Sentence(article_id, number, offset, offset + len(text), number, text))
+        offset += len(text) + 2
+    article = Article(id=article_id, text="\n\n".join(sentences), published=date(2024, 3, day))
+    return AnnotatedArticle(article, tuple(records))
+
+
+def wire() -> list[str]:
+    """A long wire story about a flood: one distinct fact per sentence."""
+    return [f"Rescue crews sent {n + 12} {THINGS[n]} to {PLACES[n]} village after the Vell river "
+            f"flooded its lower streets." for n in range(30)]  # fmt: skip
+
+
+def rewrite() -> list[str]:
+    """An outlet's rewrite of the wire story: seven of its facts in other words, and a lot of
+    reporting of its own (so less than half of either article reappears in the other)."""
+    kept = [f"Emergency teams dispatched {n + 12} {THINGS[n]} to the village of {PLACES[n]} once "
+            f"the Vell flooded its lower streets." for n in range(7)]  # fmt: skip
+    places = ("north", "south", "east", "west", "harbour", "market", "chapel", "mill", "station",
+              "school", "bridge", "garden", "quay", "square", "tower", "forge", "abbey", "meadow",
+              "orchard", "warren")  # fmt: skip
+    own = [f"Our correspondent spoke with shopkeeper number {k} about insurance claims in the "
+           f"{word} district." for k, word in enumerate(places)]  # fmt: skip
+    return kept[:3] + own[:10] + kept[3:] + own[10:]
+
+
+def independent() -> list[str]:
+    """Another outlet's own report of the same flood: the same event, its own facts."""
+    return [
+        "The Vell river burst its banks on Thursday night after three days of heavy rain.",
+        f"Rescue crews sent 12 {THINGS[0]} to {PLACES[0]} village after the Vell river flooded "
+        "its lower streets.",
+        "The regional governor declared an emergency and closed two schools.",
+        "Farmers said the water had ruined most of the winter wheat.",
+        "Forecasters expect the river to fall slowly over the weekend.",
+        "Volunteers filled sandbags outside the town hall until dawn.",
+    ]
+
+
+def _families(docs: list[AnnotatedArticle], settings: Settings) -> list[list[str]]:
+    by_id = {d.article.id: d for d in docs}
+    story = Story("s", "flood", tuple(by_id), None, None)
+    return sorted(sorted(f) for f in story_links(story, by_id, {}, settings).families)
+
+
+def test_a_rewrite_with_own_additions_is_one_source_with_its_wire_story() -> None:
+    docs = [_doc("wire", wire(), 14), _doc("rewrite", rewrite(), 14)]
+    (pair,) = find_reuse(docs, Settings())
+    assert len(pair.shared_sentences) == 7
+    assert pair.score < Settings().wire_family_threshold  # the old rule kept them apart
+    assert _families(docs, Settings()) == [["rewrite", "wire"]]
+    old_rule = Settings().with_(wire_partial_sentences=1000)
+    assert _families(docs, old_rule) == [["rewrite"], ["wire"]]
+
+
+def test_independent_reports_of_the_same_event_stay_two_sources() -> None:
+    docs = [_doc("wire", wire(), 14), _doc("other", independent(), 15)]
+    reuse = find_reuse(docs, Settings())
+    assert [len(r.shared_sentences) for r in reuse] == [1]  # one fact in common
+    assert _families(docs, Settings()) == [["other"], ["wire"]]
+
+
+def test_one_shared_sentence_never_makes_a_family() -> None:
+    settings = Settings()
+    assert not family_link(1.0, 1, settings)  # a one-sentence brief that repeats a lead
+    assert family_link(0.5, 2, settings)
+    assert family_link(0.21, 6, settings) and not family_link(0.21, 5, settings)
+    assert not family_link(0.19, 9, settings)
+
+
+def test_the_paraphrase_signal_adds_reworded_sentences() -> None:
+    first = "Israeli troops demolished the family homes of the attackers in Jenin on Tuesday."
+    a = _doc("a", [first, "The talks in Jerusalem lasted three hours."], 30)
+    b = _doc("b", ["Israeli soldiers demolishing the attacker families' houses in Jenin.",
+                   "Officials in Cairo described a very different meeting."], 31)  # fmt: skip
+    assert find_reuse([a, b], Settings()) == []  # content terms alone: 0.49, under 0.5
+    on = Settings().with_(reuse_paraphrase=True, reuse_paraphrase_threshold=0.44)
+    (pair,) = find_reuse([a, b], on)  # with character n-grams: (0.49 + 0.40) / 2
+    assert pair.shared_sentences == ((0, 0),)
+    assert find_reuse([a, b], on.with_(reuse_paraphrase_threshold=0.46)) == []
