@@ -1,24 +1,32 @@
 """Load benchmark of the web UI: bounded concurrent requests against 127.0.0.1 while another
-process ingests articles into the same database.
+process adds articles to the same database.
 
+    .venv/bin/python bench/incremental.py --sizes 100000 --build-only   # the 100k archive
+    .venv/bin/python bench/web_load.py --archive 100000                 # load it
     .venv/bin/python bench/web_load.py --n 10000            # build a 10,000-article db, then load
     .venv/bin/python bench/web_load.py --db some.db         # load an existing database
-    .venv/bin/python bench/web_load.py --n 2000 --requests 3000 --concurrency 16
 
-Builds the database (unless --db names an existing one) from bench/corpus_gen.py's synthetic
-articles with storyline.pipeline.run, starts `storyline serve` in a subprocess, starts
-`storyline ingest` of fresh batches of --ingest-n articles one after another in other
-processes for the whole load, and sends --requests
-requests (story list, story page, search, article page, JSON API) with at most --concurrency
-in flight. Prints requests/second and p50/p95/p99 latency per endpoint and overall. Any
-response other than 200 is an error: the script prints them and exits 1.
+The database: with --archive N, a copy of bench/incremental.py's archive of N articles
+(bench/archive.py says how it is built), so the archive stays as built; with --db an existing
+database; otherwise one built from bench/corpus_gen.py's synthetic articles with
+storyline.pipeline.run. The script starts `storyline serve` in a subprocess and, for the
+whole load, a writer in other processes: `storyline run` (default; ``--writer ingest`` for
+`storyline ingest`) of fresh batches of --ingest-n articles one after another (with
+--archive: new articles dated after the archive's last day, half of them continuing its
+last stories, so each run annotates, links and re-synthesizes stories while the UI serves).
+It sends --requests requests (story list, story list with an outlet, entity or date filter,
+story page, search, article page, JSON API) with at most --concurrency in flight, and prints
+requests/second and p50/p95/p99 latency per endpoint and overall. Any response other than
+200 is an error: the script prints them and exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -26,16 +34,18 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import archive
 from corpus_gen import write_jsonl
 
-ROOT = Path(__file__).resolve().parents[1]
 WORDS = ("Halvergate", "Kelmir", "Fenwick", "Raman", "earthquake", "recount", "ferries",
          "strike", "dam", "\"port authority\"", "Dravan", "union")  # fmt: skip
 
@@ -70,16 +80,65 @@ def build(db: Path, n: int, work: Path) -> float:
     return seconds
 
 
+def corpus_batches(work: Path) -> Callable[[int, int], Path]:
+    """Batches of bench/corpus_gen.py's synthetic articles (dated in 2024)."""
+
+    def make(number: int, count: int) -> Path:
+        seed = time.time_ns() % 1_000_000
+        return write_jsonl(work / f"batch-{seed}", count, seed=seed)
+
+    return make
+
+
+def copy_archive(n: int, archives: Path, db: Path, work: Path) -> Callable[[int, int], Path]:
+    """Copy the archive of ``n`` articles to ``db``; batches of new articles dated after it."""
+    source, meta = archives / f"archive-{n}.db", archives / f"archive-{n}.json"
+    if not meta.exists():
+        raise SystemExit(f"no archive of {n}: run bench/incremental.py --sizes {n} --build-only")
+    for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(source, db)
+    from storyline.store import Store
+
+    Store(db).close()  # apply any migration newer than the archive (the server only reads)
+    found = archive.units()
+    planned = archive.plan(found, n, json.loads(meta.read_text())["seed"])
+
+    def make(number: int, count: int) -> Path:
+        items = archive.new_articles(found, planned, count, seed=1000 + number)
+        path = work / f"batch-{number}" / "new.jsonl"
+        return archive.write_jsonl(found, items, path).parent
+
+    return make
+
+
 def targets(db: Path, rng: random.Random, count: int) -> list[tuple[str, str]]:
     """(endpoint name, path) pairs: a fixed mix over the stored stories and articles."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         stories = [r[0] for r in conn.execute("SELECT id FROM stories")]
         articles = [r[0] for r in conn.execute("SELECT id FROM articles WHERE story IS NOT NULL")]
+        outlets = [r[0] for r in conn.execute("SELECT DISTINCT source FROM articles LIMIT 100")]
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM story_names WHERE length(name) >= 4 ORDER BY random() LIMIT 200"
+        )] or ["Kelmir"]  # fmt: skip
+        days = [r[0] for r in conn.execute(
+            "SELECT last_seen FROM stories WHERE last_seen IS NOT NULL ORDER BY random() LIMIT 50"
+        )] or ["2024-01-01"]  # fmt: skip
     if not stories:
         raise SystemExit(f"{db} has no stories: run the pipeline first")
     pages = max(1, len(stories) // 50)
+
+    def filtered() -> str:
+        kind = rng.randrange(3)
+        if kind == 0:
+            return "/?" + urlencode({"outlet": rng.choice(outlets)})
+        if kind == 1:
+            return "/?" + urlencode({"entity": rng.choice(names)})
+        return "/?" + urlencode({"since": rng.choice(days)})
+
     mix = [
         ("story list", lambda: f"/?page={rng.randint(1, min(pages, 5))}"),
+        ("filtered list", filtered),
         ("story page", lambda: f"/stories/{rng.choice(stories)}"),
         ("search page", lambda: f"/?q={rng.choice(WORDS)}"),
         ("article page", lambda: f"/articles/{rng.choice(articles)}?s={rng.randint(0, 5)}"),
@@ -129,16 +188,25 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, help="existing database (default: build one)")
+    parser.add_argument("--archive", type=int, help="load a copy of bench/incremental.py's "
+                        "archive of this many articles")  # fmt: skip
+    parser.add_argument("--archives", type=Path, default=Path("/tmp/storyline-incremental"),
+                        help="where bench/incremental.py keeps its archives")  # fmt: skip
+    parser.add_argument("--writer", choices=("run", "ingest"), default="run",
+                        help="the command that adds articles during the load")  # fmt: skip
     parser.add_argument("--n", type=int, default=10_000, help="articles to build the db from")
-    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "results" / "web_load")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/storyline-web-load"))
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--ingest-n", type=int, default=500, help="articles per ingest batch")
+    parser.add_argument("--ingest-n", type=int, default=50, help="articles per writer batch")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    db = args.db or args.work / f"web-{args.n}.db"
-    if not db.exists():
+    db = args.db or args.work / f"web-{args.archive or args.n}.db"
+    make_batch = corpus_batches(args.work)
+    if args.archive:
+        make_batch = copy_archive(args.archive, args.archives, db, args.work)
+    elif not db.exists():
         build(db, args.n, args.work)
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         n_articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -148,22 +216,25 @@ def main() -> int:
     cli = [sys.executable, "-m", "storyline"]
     server = subprocess.Popen([*cli, "serve", "--db", str(db), "--port", str(port)])
     stop = threading.Event()
-    batches: list[int] = []
+    batches: list[float] = []  # seconds of each finished writer run
     failures: list[str] = []
 
-    def keep_ingesting() -> None:
-        """`storyline ingest` of fresh batches, one process after another, until stopped."""
+    def keep_writing() -> None:
+        """`storyline run` (or ingest) of fresh batches, one process after another, until
+        stopped."""
+        number = 0
         while not stop.is_set():
-            seed = time.time_ns() % 1_000_000
-            folder = write_jsonl(args.work / f"ingest-{seed}", args.ingest_n, seed=seed)
-            done = subprocess.run([*cli, "ingest", str(folder), "--db", str(db)],
+            number += 1
+            folder = make_batch(number, args.ingest_n)
+            started = time.perf_counter()
+            done = subprocess.run([*cli, args.writer, str(folder), "--db", str(db)],
                                   stdout=subprocess.DEVNULL)  # fmt: skip
             if done.returncode != 0:
-                failures.append(f"storyline ingest exited with {done.returncode}")
+                failures.append(f"storyline {args.writer} exited with {done.returncode}")
                 return
-            batches.append(args.ingest_n)
+            batches.append(time.perf_counter() - started)
 
-    writer = threading.Thread(target=keep_ingesting, daemon=True)
+    writer = threading.Thread(target=keep_writing, daemon=True)
     try:
         wait_ready(base, server)
         plan = targets(db, random.Random(args.seed), args.requests)
@@ -180,14 +251,15 @@ def main() -> int:
             writer.join()
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         after = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    mean = statistics.mean(batches) if batches else 0.0
     print(
-        f"dataset: {db} ({n_articles} articles, {n_stories} stories); meanwhile "
-        f"`storyline ingest` ran without pause ({len(batches)} batches of {args.ingest_n} "
-        f"finished, {after - n_articles} articles added in all)"
+        f"dataset: {db} ({n_articles:,} articles, {n_stories:,} stories); meanwhile "
+        f"`storyline {args.writer}` ran without pause ({len(batches)} batches of "
+        f"{args.ingest_n} finished, {mean:.1f} s each; {after - n_articles} articles added)"
     )
     print(f"command: {' '.join(sys.argv)}")
     print(f"{args.requests} requests, {args.concurrency} concurrent, {seconds:.1f} s, "
-          f"cores: 2 shared")  # fmt: skip
+          f"{args.requests / seconds:.1f} req/s; cores: 2 shared")  # fmt: skip
     header = f"{'endpoint':<14}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
     print(header)
     rows = [*sorted(timings.latencies.items()),

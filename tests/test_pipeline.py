@@ -21,7 +21,11 @@ def test_seeds_run_and_rerun_adds_nothing(seeds_dir: Path, settings: Settings) -
     first = run([seeds_dir], settings)
     assert (first.ingest.added, first.ingest.already, first.annotated) == (3, 0, 3)
     second = run([seeds_dir], settings)
-    assert (second.ingest.added, second.ingest.already, second.annotated) == (0, 3, 0)
+    assert (second.ingest.added, second.ingest.unchanged, second.annotated) == (0, 3, 0)
+    touched = sorted(seeds_dir.iterdir())[0]
+    os.utime(touched, ns=(time.time_ns(), time.time_ns()))  # changed: read again
+    third = run([seeds_dir], settings)
+    assert (third.ingest.added, third.ingest.already, third.ingest.unchanged) == (0, 1, 2)
     with Store(settings.db) as store:
         assert store.count("articles") == 3
         assert store.pending(ANNOTATION_VERSION) == []
@@ -94,4 +98,7 @@ def test_killed_run_finishes_on_rerun(seeds_dir: Path, tmp_path: Path) -> None:
         ).fetchone()[0]
         assert duplicates == 0
     again = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert f"0 articles added, {total} already stored" in again.stdout
+    assert "0 articles added, 0 already stored" in again.stdout  # files unchanged: not read
+    assert "unchanged, not read again" in again.stdout
+    with Store(db) as store:
+        assert store.count("articles") == total

@@ -7,22 +7,21 @@ annotated articles are not annotated twice, and cross-article results are recomp
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.annotate.runner import annotate_pending
-from storyline.annotate.stages import annotate_batch
 from storyline.config import Settings
 from storyline.errors import InputError
 from storyline.ingest.files import check_size, read_data, read_file, reader_of
 from storyline.ingest.registry import find_files
 from storyline.link.incremental import LinkUpdate, update
 from storyline.link.incremental import rebuild as rebuild_links
-from storyline.link.reuse import find_reuse, wire_families
 from storyline.model import Article, SummarySentence
 from storyline.store import Skip, Store
-from storyline.synthesize.summary import summarize
 
 __all__ = [
     "annotate_pending",
@@ -43,6 +42,19 @@ class IngestReport:
     already: int = 0
     skipped: list[Skip] = field(default_factory=list)
     added_ids: list[str] = field(default_factory=list)
+    unchanged: int = 0  # files read completely before and not changed since: not read again
+
+
+def _stamp(path: Path) -> tuple[str, int, int] | None:
+    """(absolute path as text, size, mtime in ns) of a regular file, else None."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    name = os.fsencode(path.absolute()).decode("utf-8", "backslashreplace")
+    return name, info.st_size, info.st_mtime_ns
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,7 @@ class RunReport:
     db: str
     linked: int = 0  # articles linked in this run
     synthesized: int = 0  # story reports written in this run
+    failed: int = 0  # articles whose annotation failed (this run or before; `retry` them)
 
 
 def _quiet(step: str, done: int, total: int | None) -> None:
@@ -72,6 +85,10 @@ def ingest(
     for found in find_files(paths):
         report.files += 1
         progress("ingest", report.files, None)
+        stamp = _stamp(found.path) if found.error is None else None
+        if stamp is not None and store.file_unchanged(*stamp):
+            report.unchanged += 1
+            continue
         try:
             if found.error is not None:
                 raise found.error
@@ -88,6 +105,8 @@ def ingest(
                 report.added_ids.append(result.id)
             else:
                 report.already += 1
+        if stamp is not None and not any(isinstance(r, InputError) for r in results):
+            store.remember_file(*stamp)  # stored whole: not read again while unchanged
     store.finish_run(run, report.added, report.already, len(report.skipped))
     return report
 
@@ -112,7 +131,7 @@ def process(store: Store, settings: Settings, progress: Progress = _quiet) -> Pr
 def rebuild(settings: Settings, progress: Progress = _quiet) -> ProcessReport:
     """Recompute all link and synthesis state of ``settings.db`` from the stored
     annotations (after a settings change or an upgrade)."""
-    with Store(settings.db) as store:
+    with Store(settings.db, busy_timeout=settings.db_busy_timeout) as store:
         annotated = annotate_pending(store, settings, progress)
         linked = rebuild_links(store, settings, progress)
         return ProcessReport(annotated, linked, store.count("stories"), store.count_duplicates())
@@ -120,12 +139,13 @@ def rebuild(settings: Settings, progress: Progress = _quiet) -> ProcessReport:
 
 def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _quiet) -> RunReport:
     """Ingest ``paths`` into ``settings.db`` and run every stage."""
-    with Store(settings.db) as store:
+    with Store(settings.db, busy_timeout=settings.db_busy_timeout) as store:
         report = ingest(paths, store, settings, progress)
         done = process(store, settings, progress)
+        failed = store.count_failed()
     return RunReport(
         report, done.annotated, done.stories, done.duplicates, settings.db,
-        linked=done.linked.linked, synthesized=done.linked.synthesized,
+        linked=done.linked.linked, synthesized=done.linked.synthesized, failed=failed,
     )  # fmt: skip
 
 
@@ -149,6 +169,10 @@ def summarize_paths(
     max_bytes: int | None,
 ) -> list[SummarySentence]:
     """A cited summary of the articles under ``paths``, taken as one story."""
+    from storyline.annotate.stages import annotate_batch
+    from storyline.link.reuse import find_reuse, wire_families
+    from storyline.synthesize.summary import summarize
+
     docs = annotate_batch(read_articles(paths, settings), settings)
     reuse = find_reuse(docs, settings)
     families = wire_families([d.article.id for d in docs], reuse, settings)

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from storyline.model import Article, Citation, Claim, StoryReport
+from storyline.model import Article, Citation, Claim, FirstReport, StoryReport
 
 SCHEMA = "storyline/v1"
 
@@ -55,7 +55,19 @@ def article_v1(article: Article, story: str | None, duplicate_of: str | None) ->
     }
 
 
-def claim_v1(claim: Claim) -> dict[str, Any]:
+def first_v1(first: FirstReport | None) -> dict[str, Any] | None:
+    """``first_reported`` of a timeline entry or claim: the article that published it first,
+    when (date or date-time), and the articles as early at the precision known."""
+    if first is None:
+        return None
+    return {"article": first.article, "published": first.published, "tied": list(first.tied)}
+
+
+def _nth(items: Sequence[FirstReport | None], n: int) -> FirstReport | None:
+    return items[n] if n < len(items) else None
+
+
+def claim_v1(claim: Claim, first: FirstReport | None = None) -> dict[str, Any]:
     value: float | int = int(claim.value) if float(claim.value).is_integer() else claim.value
     return {
         "subject": claim.subject,
@@ -65,6 +77,7 @@ def claim_v1(claim: Claim) -> dict[str, Any]:
         "text": claim.text,
         "article": claim.article,
         "sentence": claim.sentence,
+        "first_reported": first_v1(first),
     }
 
 
@@ -76,6 +89,7 @@ def story_v1(report: StoryReport) -> dict[str, Any]:
         "articles": list(story.articles),
         "first_seen": _iso(story.first_seen),
         "last_seen": _iso(story.last_seen),
+        "dek": story.dek,
         "summary": [
             {"text": s.text, "citations": _citations(s.citations), "sources": s.sources}
             for s in report.summary
@@ -88,8 +102,9 @@ def story_v1(report: StoryReport) -> dict[str, Any]:
                 "text": t.text,
                 "expression": t.expression,
                 "citations": _citations(t.citations),
+                "first_reported": first_v1(_nth(report.timeline_first, n)),
             }
-            for t in report.timeline
+            for n, t in enumerate(report.timeline)
         ],
         "entities": [
             {
@@ -114,7 +129,7 @@ def story_v1(report: StoryReport) -> dict[str, Any]:
             }
             for q in report.quotes
         ],
-        "claims": [claim_v1(c) for c in report.claims],
+        "claims": [claim_v1(c, _nth(report.claims_first, n)) for n, c in enumerate(report.claims)],
         "conflicts": [
             {
                 "kind": c.kind,
@@ -142,6 +157,93 @@ def document(
     articles: Sequence[Mapping[str, Any]], stories: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
     return {"schema": SCHEMA, "articles": list(articles), "stories": list(stories)}
+
+
+# -- canonical order ------------------------------------------------------------------------
+# Exports list everything in an order that depends only on the content, never on the order
+# in which articles were ingested, linked or re-run after an interruption. Only the order of
+# lists changes; their items stay exactly as stored. Lists whose order is meaningful keep it
+# (summary sentences in reading order, the timeline in date order, entities by mentions,
+# conflict values by value).
+
+
+def article_key(article: Mapping[str, Any]) -> tuple[bool, str, str]:
+    """The canonical order of articles: dated ones first, by date, then by id."""
+    published = article.get("published")
+    return (published is None, str(published or ""), str(article.get("id")))
+
+
+def canonical_stories(
+    stories: Sequence[Mapping[str, Any]], articles: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """``stories`` newest first (last_seen descending, then id), each in canonical order;
+    ``articles`` (already in ``article_key`` order) give the order of article ids."""
+    rank = {str(a.get("id")): i for i, a in enumerate(articles)}
+    ordered = sorted(stories, key=lambda s: str(s.get("id")))
+    ordered.sort(key=lambda s: str(s.get("last_seen") or ""), reverse=True)
+    return [canonical_story(story, rank) for story in ordered]
+
+
+def canonical_story(story: Mapping[str, Any], rank: Mapping[str, int]) -> dict[str, Any]:
+    """One ``storyline/v1`` story with its articles, citations, entity and conflict
+    articles, quote variants, claims and reuse pairs in canonical order (``rank``: article
+    id -> position in the exported articles; unknown ids go last, by id)."""
+    last = len(rank)
+
+    def art(aid: Any) -> tuple[int, str]:
+        return rank.get(str(aid), last), str(aid)
+
+    def cite(c: Mapping[str, Any]) -> tuple[tuple[int, str], int]:
+        return art(c.get("article")), int(c.get("sentence") or 0)
+
+    def cited(items: Any) -> Any:
+        if not isinstance(items, list):
+            return items
+        return [{**i, "citations": sorted(i["citations"], key=cite)}
+                if isinstance(i.get("citations"), list) else i for i in items]  # fmt: skip
+
+    def quote(q: Mapping[str, Any]) -> dict[str, Any]:
+        variants = q.get("variants")
+        if not isinstance(variants, list):
+            return dict(q)
+        return {**q, "variants": sorted(variants, key=lambda v: (*cite(v), str(v.get("text"))))}
+
+    def first(q: Mapping[str, Any]) -> tuple[Any, ...]:
+        variants = q.get("variants") or [{}]
+        return (*cite(variants[0]), str(q.get("speaker")), str(q.get("text")))
+
+    out = dict(story)
+    if isinstance(out.get("articles"), list):
+        out["articles"] = sorted(out["articles"], key=art)
+    for key in ("summary", "timeline"):
+        if key in out:
+            out[key] = cited(out[key])
+    if isinstance(out.get("entities"), list):
+        out["entities"] = [{**e, "articles": sorted(e["articles"], key=art)}
+                           if isinstance(e.get("articles"), list) else e
+                           for e in out["entities"]]  # fmt: skip
+    if isinstance(out.get("quotes"), list):
+        out["quotes"] = sorted((quote(q) for q in out["quotes"]), key=first)
+    if isinstance(out.get("claims"), list):
+        out["claims"] = sorted(out["claims"], key=lambda c: (
+            *cite(c), str(c.get("subject")), str(c.get("predicate")), str(c.get("value")),
+            str(c.get("unit")), str(c.get("text")),
+        ))  # fmt: skip
+    if isinstance(out.get("conflicts"), list):
+        out["conflicts"] = [
+            {**c, "values": [{**v, "articles": sorted(v["articles"], key=art)}
+                             if isinstance(v.get("articles"), list) else v
+                             for v in c["values"]]}
+            if isinstance(c.get("values"), list) else c
+            for c in out["conflicts"]
+        ]  # fmt: skip
+    if isinstance(out.get("reuse"), list):
+        out["reuse"] = sorted(
+            ({**r, "shared_sentences": sorted(r["shared_sentences"])}
+             if isinstance(r.get("shared_sentences"), list) else r for r in out["reuse"]),
+            key=lambda r: (art(r.get("a")), art(r.get("b"))),
+        )  # fmt: skip
+    return out
 
 
 def problems(obj: Any) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -151,3 +153,67 @@ def test_a_late_article_finds_its_story(batches: list[Path], tmp_path: Path) -> 
     partners = {a for a, (s, _) in expected.items() if s == expected[first.id][0]} - {first.id}
     assert partners, "the first article's story has other articles"
     assert {a for a, (s, _) in one.items() if s == one[first.id][0]} >= partners
+
+
+def test_two_runs_at_once_link_every_article_once(batches: list[Path], tmp_path: Path) -> None:
+    db = tmp_path / "both.db"
+    half = len(batches) // 2
+    left, right = tmp_path / "left", tmp_path / "right"
+    for folder, part in ((left, batches[:half]), (right, batches[half:])):
+        folder.mkdir()
+        for path in part:
+            (folder / path.name).write_bytes(path.read_bytes())
+    command = [sys.executable, "-m", "storyline", "run", "--db", str(db), "--workers", "1"]
+    runs = [subprocess.Popen([*command, str(f)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True) for f in (left, right)]  # fmt: skip
+    for process in runs:
+        _, errors = process.communicate(timeout=600)
+        assert process.returncode == 0, errors
+    with Store(db, readonly=True) as store:
+        rows = store.db.execute("SELECT linked, link_seq, story FROM articles").fetchall()
+        stale = store.db.execute("SELECT COUNT(*) FROM stale_stories").fetchone()
+        reported = {r["id"] for r in store.story_reports()}
+    assert rows and all(linked == 1 and story for linked, _, story in rows)
+    assert len({seq for _, seq, _ in rows}) == len(rows)  # one stream position each
+    assert stale[0] == 0
+    assert reported == {story for _, _, story in rows}
+
+
+def test_corrections_last_through_later_runs_and_a_rebuild(
+    batches: list[Path], tmp_path: Path
+) -> None:
+    from storyline import api
+
+    db = tmp_path / "fix.db"
+    settings = Settings(db=str(db), workers=1)
+    for path in batches[:-2]:
+        pipeline.run([path], settings)
+    links = _results(db)["links"]
+    by_story: dict[str, list[str]] = {}
+    for article, (story, copy) in sorted(links.items()):
+        if story and not copy:
+            by_story.setdefault(story, []).append(article)
+    big = max(by_story, key=lambda s: len(by_story[s]))
+    loner, mover = by_story[big][0], by_story[big][1]
+    other = next(s for s in by_story if s != big)
+    api.correct(settings, "detach", articles=[loner], note="not about this")
+    api.correct(settings, "move", story=other, articles=[mover])
+
+    def check() -> dict[str, Any]:
+        now = _results(db)
+        stories = {a: s for a, (s, _) in now["links"].items()}
+        assert stories[mover] == other
+        alone = [a for a, s in stories.items() if s == stories[loner]]
+        assert alone == [loner]  # nothing is grouped with a detached article
+        assert {r["id"] for r in now["reports"]} == set(stories.values())
+        return now
+
+    check()
+    for path in batches[-2:]:  # later runs keep the corrections
+        pipeline.run([path], settings)
+    before = check()
+    pipeline.rebuild(settings)  # so does a rebuild
+    assert check() == before
+    undone = api.corrections(settings)[-1]
+    api.undo_correction(settings, undone.id)
+    assert _results(db)["links"][mover][0] != other

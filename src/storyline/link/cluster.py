@@ -30,14 +30,18 @@ import hashlib
 import heapq
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from numpy.typing import NDArray
 
 from storyline.config import Settings
-from storyline.link.cluster_state import ClusterState, StoryState
+from storyline.link.cluster_state import (
+    ClusterState,
+    Features,
+    JoinReason,
+    StoryState,
+    join_reason,
+)
 from storyline.link.embed import Encoder, load_encoder
 from storyline.link.features import (
     article_entity_keys,
@@ -53,21 +57,6 @@ from storyline.model import AnnotatedArticle, Story
 def story_id(article_id: str) -> str:
     """The deterministic id of a story founded by ``article_id``."""
     return "s" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
-
-
-@dataclass(slots=True)
-class _Features:
-    text: dict[str, float]  # tf * idf * idf, see Centroid.cosine
-    text_norm: float  # norm of tf * idf
-    entities: dict[str, float]
-    entity_norm: float
-    text_tf: dict[str, float]
-    entity_tf: dict[str, float]
-    text_idf: dict[str, float]
-    entity_idf: dict[str, float]
-    index_keys: list[tuple[str, float]]
-    headline: str
-    embedding: NDArray[np.float32] | None
 
 
 def _given(value: float | None, default: float) -> float:
@@ -116,6 +105,7 @@ class StoryClusterer:
         self._alias = self.state.alias
         self._assigned: dict[str, str] = {}  # articles added or seeded in this session
         self.touched: set[str] = set()  # stories changed in this session (ids at the time)
+        self.reasons: dict[str, JoinReason] = {}  # why articles added in this session joined
 
     # -- public API ---------------------------------------------------------------------------
     def add(self, doc: AnnotatedArticle) -> str:
@@ -136,6 +126,7 @@ class StoryClusterer:
         )
         if scored and scored[0][0] >= self.threshold:
             target = stories[scored[0][1]]
+            self.reasons[doc.article.id] = join_reason(features, target, scored[0][0])
             for similarity, other in scored[1:]:
                 if similarity >= self.merge_threshold and state.story(other) is not None:
                     target = self._merge(target, stories[other])
@@ -170,7 +161,7 @@ class StoryClusterer:
         return [_story(story) for story in ordered]
 
     # -- features and similarity --------------------------------------------------------------
-    def _features(self, doc: AnnotatedArticle) -> _Features:
+    def _features(self, doc: AnnotatedArticle) -> Features:
         head = headline(doc)
         body = [strip_header(s.text) if s.index == 0 else s.text for s in doc.sentences]
         if not body:
@@ -195,7 +186,7 @@ class StoryClusterer:
         embedding = None
         if self._encoder is not None and self.embedding_weight > 0.0:
             embedding = self._encoder([head + "\n" + " ".join(body[:8])])[0]
-        return _Features(
+        return Features(
             text=text,
             text_norm=text_norm,
             entities=entities,
@@ -215,7 +206,7 @@ class StoryClusterer:
             return [t for text in texts for t in content_terms(text)]
         return [t for text in texts for t in with_pairs(content_terms(text))]
 
-    def _similarity(self, features: _Features, story: StoryState, published: date | None) -> float:
+    def _similarity(self, features: Features, story: StoryState, published: date | None) -> float:
         if story.text is None or story.entities is None:
             return 0.0
         we = self.entity_weight if features.entities and story.entities.weights else 0.0
@@ -232,7 +223,7 @@ class StoryClusterer:
             score -= self.time_weight * min(1.0, gap / window)
         return score
 
-    def _candidates(self, features: _Features, published: date | None) -> list[str]:
+    def _candidates(self, features: Features, published: date | None) -> list[str]:
         """The live stories sharing the most index-key weight with the article (at most
         ``candidates`` of them; ties go to the older story). This runs over every posting
         entry of every key of every article, so it is written for speed."""
@@ -266,7 +257,7 @@ class StoryClusterer:
         self.state.add_story(story)
         return story
 
-    def _join(self, story: StoryState, doc: AnnotatedArticle, features: _Features) -> None:
+    def _join(self, story: StoryState, doc: AnnotatedArticle, features: Features) -> None:
         article_id = doc.article.id
         state = self.state
         self._assigned[article_id] = story.id

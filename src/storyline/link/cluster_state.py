@@ -36,6 +36,46 @@ class StoryState:
     archived: bool = False  # idle for longer than the window; the title is fixed
 
 
+@dataclass(frozen=True, slots=True)
+class JoinReason:
+    """Why an article joined an existing story, as the clusterer saw it then."""
+
+    similarity: float
+    terms: tuple[str, ...]  # shared terms that weighed most ("a b" = adjacent pair)
+    entities: tuple[str, ...]  # shared entity keys that weighed most
+
+
+@dataclass(slots=True)
+class Features:
+    """One article's vectors and index keys as the clusterer computed them."""
+
+    text: dict[str, float]  # tf * idf * idf, see Centroid.cosine
+    text_norm: float  # norm of tf * idf
+    entities: dict[str, float]
+    entity_norm: float
+    text_tf: dict[str, float]
+    entity_tf: dict[str, float]
+    text_idf: dict[str, float]
+    entity_idf: dict[str, float]
+    index_keys: list[tuple[str, float]]
+    headline: str
+    embedding: NDArray[np.float32] | None
+
+
+def join_reason(features: Features, story: StoryState, similarity: float) -> JoinReason:
+    """Why an article joins ``story``: its similarity and the terms and entities that weigh
+    most in it (the article's weight times the story centroid's)."""
+
+    def top(query: dict[str, float], centroid: dict[str, float]) -> tuple[str, ...]:
+        common = sorted(query.keys() & centroid.keys(), key=lambda k: (-query[k] * centroid[k], k))
+        return tuple(common[:5])
+
+    text = story.text.weights if story.text is not None else {}
+    entities = story.entities.weights if story.entities is not None else {}
+    return JoinReason(round(similarity, 4), top(features.text, text),
+                      top(features.entities, entities))  # fmt: skip
+
+
 #: (founded, last_seen) of a story that can be a candidate
 Header = tuple[int, date | None]
 

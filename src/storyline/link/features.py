@@ -12,9 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from itertools import pairwise
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.model import AnnotatedArticle, Mention, Sentence
 
@@ -24,8 +23,17 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE_S = re.compile(r"(?<=[^\W_])'s\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:\s+[A-Z][\w’'-]*[a-z][\w’'-]*)*")
 
+
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop word list, kept as data (importing sklearn takes ~1 s)."""
+    text = resources.files("storyline.link").joinpath("stopwords.txt").read_text("utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+ENGLISH_STOP_WORDS = _english_stop_words()
+
 #: reporting verbs and filler that say nothing about which event an article is about
-STOPWORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {
+STOPWORDS: frozenset[str] = ENGLISH_STOP_WORDS | {
     "said",
     "says",
     "say",

@@ -17,22 +17,20 @@ linked, which gives what the incremental runs gave.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.config import Settings
 from storyline.errors import RebuildNeededError
-from storyline.link.cluster import StoryClusterer
-from storyline.link.dedup_state import StoredDuplicateIndex
-from storyline.link.stage import story_links
-from storyline.link.state import StoredState
 from storyline.model import Story
-from storyline.schema import story_v1
 from storyline.store import Store
 from storyline.store.link_state import Assignment
-from storyline.synthesize.report import synthesize_story
+
+if TYPE_CHECKING:  # numpy and the clusterer are imported only when there is work
+    from storyline.link.cluster_state import JoinReason
 
 #: bump when linking or synthesis changes what it produces: stored state must be rebuilt
 LINK_VERSION = 1
@@ -62,7 +60,10 @@ class LinkUpdate:
 
 def fingerprint(settings: Settings) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(settings, name) for name in RESULT_SETTINGS}
+    from storyline.annotate.version import ANNOTATION_VERSION
+
     values["link_version"] = LINK_VERSION
+    values["annotation_version"] = ANNOTATION_VERSION  # new annotations: link them again
     return values
 
 
@@ -70,9 +71,8 @@ def check_settings(store: Store, settings: Settings) -> None:
     """Record the result settings with a new state; different ones need a rebuild."""
     wanted = fingerprint(settings)
     stored = store.link_settings()
-    if stored is None:
-        with store.transaction():
-            store.set_link_settings(wanted)
+    if stored is None:  # a new state: results loaded from elsewhere (Spark) are redone
+        store.reset_links(wanted)
         return
     changed = sorted(k for k in set(wanted) | set(stored) if wanted.get(k) != stored.get(k))
     if changed:
@@ -88,22 +88,28 @@ def link_new(
     store: Store, settings: Settings, progress: Progress = _quiet, chunk: int = 500
 ) -> LinkUpdate:
     """Link every annotated article not linked yet (see the module docstring)."""
-    from storyline.annotate.stages import ANNOTATION_VERSION
+    from storyline.annotate.version import ANNOTATION_VERSION
 
     check_settings(store, settings)
     todo = store.unlinked(ANNOTATION_VERSION)
     if not todo:
         return LinkUpdate(0, 0, 0, 0)
-    next_seq = store.next_link_seq()
+    from storyline.link.cluster import StoryClusterer  # numpy, features: only when needed
+    from storyline.link.dedup_state import StoredDuplicateIndex
+    from storyline.link.state import StoredState
+
     linked = duplicates = merges = 0
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
         docs = store.linked_docs([aid for aid, _ in part])
         with store.transaction():
+            waiting = store.not_linked([aid for aid, _ in part])  # another run may have
+            part = [(aid, seq) for aid, seq in part if aid in waiting]  # linked some since
+            next_seq = store.next_link_seq()  # inside the lock: positions stay unique
             state = StoredState(store.db)
             clusterer = StoryClusterer(settings, state=state)
             index = StoredDuplicateIndex(store.db, settings)
-            copies: list[tuple[str, str, int]] = []
+            copies: list[tuple[str, str, int, float]] = []
             originals: list[tuple[str, int]] = []
             for aid, seq in part:
                 if seq is None:
@@ -114,20 +120,25 @@ def link_new(
                     clusterer.add(docs[aid])
                     originals.append((aid, seq))
                 else:
-                    copies.append((aid, duplicate.duplicate_of, seq))
-            assignments = [Assignment(a, s, clusterer.story_of(a), None) for a, s in originals]
-            for aid, root, seq in copies:
-                home = clusterer.story_of(root) if root in docs else store.story_of(root)
+                    copies.append((aid, duplicate.duplicate_of, seq, duplicate.similarity))
+            assignments = [
+                _assignment(aid, seq, clusterer.story_of(aid), clusterer.reasons.get(aid))
+                for aid, seq in originals
+            ]
+            here = {aid for aid, _ in originals}
+            for aid, root, seq, similarity in copies:
+                home = clusterer.story_of(root) if root in here else store.story_of(root)
                 if home is None:
                     raise RebuildNeededError(
                         f"{store.path}: article {root} has no story; run `storyline rebuild`"
                     )
-                assignments.append(Assignment(aid, seq, clusterer.resolve(home), root))
+                story = clusterer.resolve(home)
+                assignments.append(Assignment(aid, seq, story, root, round(similarity, 4)))
             touched = {clusterer.resolve(s) for s in clusterer.touched}
             touched.update(a.story for a in assignments)
             made = list(state.merges)
             state.flush()
-            store.save_assignments(assignments, made, touched)
+            store.save_assignments(assignments, made, touched, store.correction_rules())
             index.clear()
         linked += len(part)
         duplicates += len(copies)
@@ -136,17 +147,36 @@ def link_new(
     return LinkUpdate(linked, duplicates, merges, 0)
 
 
+def _assignment(aid: str, seq: int, story: str, reason: JoinReason | None) -> Assignment:
+    if reason is None:
+        return Assignment(aid, seq, story, None)
+    detail = json.dumps({"terms": list(reason.terms), "entities": list(reason.entities)})
+    return Assignment(aid, seq, story, None, reason.similarity, detail)
+
+
 def synthesize_stale(store: Store, settings: Settings, progress: Progress = _quiet) -> int:
     """Write the report of every story marked stale; returns how many were written."""
     stale = store.stale_stories()
+    if not stale:
+        return 0
+    from storyline.link.stage import story_links
+    from storyline.schema import story_v1
+    from storyline.synthesize.report import synthesize_story
+
     for number, (sid, title) in enumerate(stale, start=1):
         members = store.story_members(sid)
+        if not members:  # merged away, or emptied by a correction
+            store.drop_story(sid)
+            continue
         roots = [aid for aid, original in members if original is None]
         copies: dict[str, list[str]] = {}
         for aid, original in members:
             if original is not None:
                 copies.setdefault(original, []).append(aid)
         docs = store.linked_docs(roots)
+        if not title:  # a story made by a correction: the headline of its first article
+            first = docs[roots[0]]
+            title = first.article.title or (first.sentences[0].text if first.sentences else "")
         story = Story(sid, title, tuple(roots), None, None)
         links = story_links(story, docs, copies, settings)
         report = synthesize_story(links, settings)

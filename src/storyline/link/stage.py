@@ -1,9 +1,10 @@
-"""The link stage over a whole archive: near-duplicates, stories (as a stream), and
-sentence reuse and wire families within each story.
+"""Pieces of the link stage shared by the engines: clustering a batch of articles as one
+stream (the Spark engine's time blocks), and the links inside one story (sentence reuse,
+wire families, copies after their originals). The local engine links incrementally
+(``link.incremental``) and calls ``story_links`` for each story it synthesizes.
 
 Near-duplicates are not clustered or analysed again: each joins the story of the earliest
-copy and the wire family of that copy. Articles that already have a story keep it (they
-seed the clusterer), so a run over new articles continues the stream.
+copy and the wire family of that copy.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from storyline.config import Settings
+from storyline.link.agencies import credited_agencies, merge_by_agency
 from storyline.link.cluster import StoryClusterer
-from storyline.link.dedup import find_duplicates
 from storyline.link.reuse import find_reuse, wire_families
-from storyline.model import AnnotatedArticle, Duplicate, Reuse, Story
+from storyline.model import AnnotatedArticle, Reuse, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +28,6 @@ class StoryLinks:
     docs: tuple[AnnotatedArticle, ...]  # the story's articles, duplicates left out
     reuse: tuple[Reuse, ...]
     families: tuple[frozenset[str], ...]  # every article of the story in exactly one
-
-
-@dataclass(frozen=True, slots=True)
-class LinkResult:
-    duplicates: tuple[Duplicate, ...]
-    stories: tuple[StoryLinks, ...]
 
 
 def _order(doc: AnnotatedArticle) -> tuple[bool, date]:
@@ -56,25 +51,6 @@ def cluster(
     return clusterer.stories()
 
 
-def link(
-    docs: Sequence[AnnotatedArticle],
-    settings: Settings,
-    known: Mapping[str, str] | None = None,
-) -> LinkResult:
-    """Duplicates, stories, reuse and wire families over ``docs``."""
-    duplicates = find_duplicates([d.article for d in docs], settings)
-    copy_of = {d.article: d.duplicate_of for d in duplicates}
-    originals = [d for d in docs if d.article.id not in copy_of]
-    by_id = {d.article.id: d for d in originals}
-    copies: dict[str, list[str]] = {}
-    for copy, original in copy_of.items():
-        copies.setdefault(original, []).append(copy)
-    linked = [
-        story_links(story, by_id, copies, settings) for story in cluster(originals, settings, known)
-    ]
-    return LinkResult(tuple(duplicates), tuple(linked))
-
-
 def story_links(
     story: Story,
     docs: Mapping[str, AnnotatedArticle],
@@ -89,6 +65,9 @@ def story_links(
         frozenset(family | {c for a in family for c in copies.get(a, ())})
         for family in wire_families(story.articles, reuse, settings)
     ]
+    if settings.wire_agency_families:  # one agency's copies are one source (link.agencies)
+        credited = {d.article.id: credited_agencies(d.article) for d in members}
+        families = merge_by_agency(families, credited)
     with_copies = tuple(a for aid in story.articles for a in (aid, *copies.get(aid, ())))
     kept = strongest_reuse(reuse, settings.reuse_per_article)
     return StoryLinks(replace(story, articles=with_copies), members, kept, tuple(families))

@@ -3,7 +3,8 @@
 ``environment()`` is the one Jinja2 environment both the static report and the web UI use:
 autoescaping is on for every template (article data is never marked safe), undefined names
 are errors. ``write_report`` writes a self-contained site into a folder: ``index.html``,
-``stories/<id>.html``, ``articles/<id>.html`` and ``static/`` (CSS and a small optional JS);
+``stories/<id>.html``, ``articles/<id>.html``, ``stories.atom`` (the Atom feed of stories,
+``report.atom``) and ``static/`` (CSS and a small optional JS);
 no page loads anything from the network, and every page reads without JavaScript.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from storyline.config import Settings
 from storyline.report import svg
 from storyline.report.article import article_view, snippet_pieces
-from storyline.report.queries import DayCount, StoryFilter, StoryRow, story_rows
+from storyline.report.atom import AtomLinks, stories_atom
+from storyline.report.manifest import plan_pages
+from storyline.report.queries import StoryFilter, StoryRow, article_days, story_rows
 from storyline.report.views import Urls, file_name, story_view
 from storyline.store import SearchHit, Store
 
@@ -65,11 +67,7 @@ def index_page(
 ) -> IndexPage:
     """The story list (filtered, paged) with a sparkline per story and one for all articles."""
     listed = story_rows(store, filters, offset, limit, family_threshold)
-    rows = store.db.execute(
-        "SELECT published, COUNT(*) FROM articles WHERE length(published) = 10"
-        " GROUP BY published ORDER BY published"
-    ).fetchall()
-    per_day = [DayCount(date.fromisoformat(d), n) for d, n in rows]
+    per_day = article_days(store)
     return IndexPage(
         rows=listed.rows,
         total=listed.total,
@@ -107,7 +105,9 @@ class ReportFiles:
     articles: int
 
 
-def write_report(store: Store, folder: Path, settings: Settings | None = None) -> ReportFiles:
+def write_report(
+    store: Store, folder: Path, settings: Settings | None = None, *, full: bool = False
+) -> ReportFiles:
     """Write the static HTML report of ``store`` into ``folder`` (created when missing).
 
     Pages of stories or articles that no longer exist are removed from ``stories/`` and
@@ -127,9 +127,12 @@ def write_report(store: Store, folder: Path, settings: Settings | None = None) -
         env.get_template("index.html").render(index_context(page, static, "static")),
         encoding="utf-8",
     )
+    atom = stories_atom(store, NO_FILTER, AtomLinks(static), settings)
+    (folder / "stories.atom").write_bytes(atom)  # links relative to the report's folder
+    plan = plan_pages(store, folder, full)
     story_template = env.get_template("story.html")
     written_stories: set[str] = set()
-    for report in store.story_reports():
+    for report in store.iter_story_reports(plan.stories):
         view = story_view(store, report, threshold)
         name = f"{file_name(view.id)}.html"
         html = story_template.render(urls=static.at("../"), mode="static", story=view)
@@ -137,15 +140,19 @@ def write_report(store: Store, folder: Path, settings: Settings | None = None) -
         written_stories.add(name)
     article_template = env.get_template("article.html")
     written_articles: set[str] = set()
-    ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY rowid")]
-    for article_id in ids:
+    for article_id in plan.article_ids(store):
         view_a = article_view(store, article_id)
         name = f"{file_name(article_id)}.html"
         html = article_template.render(urls=static.at("../"), mode="static", article=view_a)
         (folder / "articles" / name).write_text(html, encoding="utf-8")
         written_articles.add(name)
-    _remove_stale(folder / "stories", written_stories)
-    _remove_stale(folder / "articles", written_articles)
+    if plan.full:
+        _remove_stale(folder / "stories", written_stories)
+        _remove_stale(folder / "articles", written_articles)
+    else:
+        for gone in plan.gone:
+            (folder / "stories" / f"{file_name(gone)}.html").unlink(missing_ok=True)
+    plan.done(folder)
     return ReportFiles(index, len(written_stories), len(written_articles))
 
 

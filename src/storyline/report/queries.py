@@ -1,9 +1,10 @@
 """Read-only SQL over a storyline database for the reports: story rows, article metadata,
 cited sentence texts, outlets. Needs an open ``Store`` (read-only is enough); adds nothing.
 
-Story lists are computed in SQL (JSON1 over the stored report) so a page of 50 stories costs
-the same on a database of 10,000 articles as on 36; full reports are parsed only for the
-story that is shown.
+Story lists read the rows precomputed when each story was stored (``story_list``, see
+``storyline.store.story_list``), and their outlet and entity filters its indexes, so a page
+of 50 stories costs the same on a database of 100,000 articles as on 36 and no report is
+parsed to list it; full reports are parsed only for the story that is shown.
 """
 
 from __future__ import annotations
@@ -17,17 +18,20 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.store import Store, fts_query
+from storyline.store.story_list import family_groups, family_links
 
 
 @dataclass(frozen=True, slots=True)
 class StoryFilter:
-    """What the story list is narrowed to; empty fields do not filter."""
+    """What the story list is narrowed to; empty fields do not filter. ``settings`` bound the
+    search (``search_max_terms``, ``search_max_chars``; default settings when None)."""
 
     query: str = ""
     since: date | None = None
     until: date | None = None
     outlet: str = ""
     entity: str = ""
+    settings: Settings | None = field(default=None, compare=False)
 
     def active(self) -> bool:
         return bool(self.query.strip() or self.since or self.until or self.outlet or self.entity)
@@ -75,18 +79,26 @@ class ArticleMeta:
     duplicate_of: str | None
 
 
-_ENTITY_MATCH = (
-    "EXISTS (SELECT 1 FROM json_each(s.report, '$.entities') e"
-    " WHERE instr(lower(json_extract(e.value, '$.name')), lower(?)) > 0"
-    " OR EXISTS (SELECT 1 FROM json_each(e.value, '$.aliases') al"
-    " WHERE instr(lower(al.value), lower(?)) > 0))"
-)
+def _entity_match(name: str) -> tuple[str, list[Any]]:
+    """Stories with an entity name or alias containing ``name`` (ASCII case-insensitive, as
+    SQLite's ``lower``). From three characters on the trigram index gives the candidates
+    (its case folding is a superset of ``lower``'s) and ``instr`` decides; shorter names
+    look through the names table."""
+    exact = "instr(lower(n.name), lower(?)) > 0"
+    if len(name) < 3:
+        return f"s.id IN (SELECT n.story FROM story_names n WHERE {exact})", [name]
+    phrase = '"' + name.replace('"', '""') + '"'
+    return (
+        "s.id IN (SELECT n.story FROM story_names n WHERE n.id IN (SELECT rowid FROM"
+        f" story_names_fts WHERE story_names_fts MATCH ?) AND {exact})",
+        [phrase, name],
+    )
 
 
 def _where(filters: StoryFilter) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    expression = fts_query(filters.query)
+    expression = fts_query(filters.query, filters.settings)
     if filters.query.strip():
         # a query with no usable word matches nothing rather than everything
         clauses.append(
@@ -101,11 +113,12 @@ def _where(filters: StoryFilter) -> tuple[str, list[Any]]:
         clauses.append("s.first_seen <= ?")
         params.append(filters.until.isoformat())
     if filters.outlet:
-        clauses.append("s.id IN (SELECT story FROM articles WHERE source = ?)")
+        clauses.append("s.id IN (SELECT story FROM story_outlets WHERE outlet = ?)")
         params.append(filters.outlet)
     if filters.entity.strip():
-        clauses.append(_ENTITY_MATCH)
-        params.extend([filters.entity.strip()] * 2)
+        clause, values = _entity_match(filters.entity.strip())
+        clauses.append(clause)
+        params.extend(values)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -118,67 +131,72 @@ def story_rows(
 ) -> StoryList:
     """Stories newest first (the order of ``Store.story_reports``), filtered and paged."""
     where, params = _where(filters or StoryFilter())
-    total = int(store.db.execute(f"SELECT COUNT(*) FROM stories s{where}", params).fetchone()[0])
+    count_sql = f"SELECT COUNT(*) FROM story_list s{where}"
+    total = int(store.db.execute(count_sql, params).fetchone()[0])
     page_sql = " LIMIT ? OFFSET ?" if limit is not None else ""
     page_params = [limit, offset] if limit is not None else []
     rows = store.db.execute(
-        "SELECT s.id, s.title, s.first_seen, s.last_seen, s.updated_at"
-        f" FROM stories s{where} ORDER BY s.last_seen DESC, s.id{page_sql}",
+        "SELECT s.id, s.title, s.first_seen, s.last_seen, s.updated_at, s.articles,"
+        " s.outlets, s.sources, s.threshold, s.conflicts, s.per_day"
+        f" FROM story_list s{where} ORDER BY s.last_seen DESC, s.id{page_sql}",
         [*params, *page_params],
     ).fetchall()
-    members = _members(store, [r[0] for r in rows])
     threshold = Settings().wire_family_threshold if family_threshold is None else family_threshold
-    stats = _story_stats(store, [(r[0], r[4]) for r in rows], threshold)
+    unknown = [(r[0], r[4]) for r in rows if r[7] is None or r[8] != threshold]
+    counted = _sources(store, unknown, threshold) if unknown else {}
     result = []
-    for sid, title, first, last, _ in rows:
-        arts = members.get(sid, [])
-        conflicts, reuse = stats[sid]
+    for sid, title, first, last, _, articles, outlets_json, sources, _, conflicts, days in rows:
+        per_day = (DayCount(d, int(n)) for v, n in json.loads(days) if (d := parse_day(v)))
         result.append(
             StoryRow(
                 id=sid,
                 title=title,
-                articles=len(arts),
-                outlets=tuple(sorted({m.source for m in arts if m.source})),
-                sources=independent_sources([m.id for m in arts], arts, reuse, threshold),
+                articles=int(articles),
+                outlets=tuple(sorted(o for o in json.loads(outlets_json) if o)),
+                sources=counted[sid] if sid in counted else int(sources),
                 first_seen=first,
                 last_seen=last,
-                conflicts=conflicts,
-                per_day=_per_day(arts),
+                conflicts=int(conflicts),
+                per_day=tuple(sorted(per_day, key=lambda c: c.day)),
             )
         )
     return StoryList(tuple(result), total)
 
 
-#: (database, story id, updated_at, threshold) -> (conflicts, wire-family reuse pairs).
-#: Reports can be megabytes of JSON; a story's stats only change when it is re-saved.
-_STATS: dict[tuple[str, str, str, float], tuple[int, list[dict[str, Any]]]] = {}
-_STATS_LIMIT = 20_000
+def _sources(store: Store, stories: Sequence[tuple[str, str]], threshold: float) -> dict[str, int]:
+    """Independent sources of stories whose list row lacks them (stored by another writer,
+    or counted at another wire-family threshold)."""
+    members = _members(store, [sid for sid, _ in stories])
+    pairs = _reuse_pairs(store, stories, threshold)
+    return {
+        sid: independent_sources([m.id for m in members.get(sid, [])], members.get(sid, []),
+                                 pairs[sid], threshold)
+        for sid, _ in stories
+    }  # fmt: skip
 
 
-def _story_stats(
+#: (database, story id, updated_at, threshold) -> the story's wire-family reuse pairs.
+#: Reports can be megabytes of JSON; a story's pairs only change when it is re-saved.
+_PAIRS: dict[tuple[str, str, str, float], list[dict[str, Any]]] = {}
+_PAIRS_LIMIT = 20_000
+
+
+def _reuse_pairs(
     store: Store, stories: Sequence[tuple[str, str]], threshold: float
-) -> dict[str, tuple[int, list[dict[str, Any]]]]:
-    """Per (story id, updated_at): its number of conflicts and its reuse pairs scoring at
-    least ``threshold`` (filtered inside SQLite), from a process-wide cache when fresh."""
+) -> dict[str, list[dict[str, Any]]]:
+    """Per (story id, updated_at): its reuse pairs scoring at least ``threshold`` (filtered
+    inside SQLite), from a process-wide cache when fresh."""
     path = str(store.path.resolve())
-    found: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+    found: dict[str, list[dict[str, Any]]] = {}
     missing: dict[str, str] = {}
     for sid, updated in stories:
-        cached = _STATS.get((path, sid, updated, threshold))
+        cached = _PAIRS.get((path, sid, updated, threshold))
         if cached is None:
             missing[sid] = updated
         else:
             found[sid] = cached
     if not missing:
         return found
-    ids = json.dumps(list(missing))
-    counts = dict(
-        store.db.execute(
-            "SELECT id, json_array_length(report, '$.conflicts') FROM stories"
-            " WHERE id IN (SELECT value FROM json_each(?))",
-            (ids,),
-        ).fetchall()
-    )
     pairs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rows = store.db.execute(
         "SELECT s.id, json_extract(r.value, '$.a'), json_extract(r.value, '$.b'),"
@@ -186,15 +204,15 @@ def _story_stats(
         " FROM stories s, json_each(s.report, '$.reuse') r"
         " WHERE s.id IN (SELECT value FROM json_each(?))"
         " AND json_extract(r.value, '$.score') >= ?",
-        (ids, threshold),
+        (json.dumps(list(missing)), threshold),
     )
     for sid, a, b, score in rows:
         pairs[sid].append({"a": a, "b": b, "score": score})
-    if len(_STATS) > _STATS_LIMIT:
-        _STATS.clear()
+    if len(_PAIRS) > _PAIRS_LIMIT:
+        _PAIRS.clear()
     for sid, updated in missing.items():
-        found[sid] = (int(counts.get(sid) or 0), pairs.get(sid, []))
-        _STATS[(path, sid, updated, threshold)] = found[sid]
+        found[sid] = pairs.get(sid, [])
+        _PAIRS[(path, sid, updated, threshold)] = found[sid]
     return found
 
 
@@ -225,15 +243,6 @@ def _members(store: Store, story_ids: Sequence[str]) -> dict[str, list[ArticleMe
     return found
 
 
-def _per_day(articles: Iterable[ArticleMeta]) -> tuple[DayCount, ...]:
-    counts: dict[date, int] = defaultdict(int)
-    for meta in articles:
-        day = parse_day(meta.published)
-        if day is not None:
-            counts[day] += 1
-    return tuple(DayCount(d, n) for d, n in sorted(counts.items()))
-
-
 def families(
     article_ids: Sequence[str],
     metas: Iterable[ArticleMeta],
@@ -243,25 +252,8 @@ def families(
     """``article_ids`` grouped into wire families: articles linked by a reuse ``score`` >=
     ``threshold`` or by ``duplicate_of`` are one group. Every id is in exactly one group;
     groups keep the order of their first member."""
-    parent = {a: a for a in article_ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    pairs = [(r.get("a"), r.get("b")) for r in reuse if float(r.get("score") or 0) >= threshold]
-    pairs += [(m.id, m.duplicate_of) for m in metas if m.duplicate_of]
-    for a, b in pairs:
-        if a in parent and b in parent:
-            ra, rb = root(str(a)), root(str(b))
-            if ra != rb:
-                parent[rb] = ra
-    groups: dict[str, list[str]] = {}
-    for article in article_ids:
-        groups.setdefault(root(article), []).append(article)
-    return list(groups.values())
+    copies = [(m.id, m.duplicate_of) for m in metas]
+    return family_groups(article_ids, family_links(reuse, copies, threshold))
 
 
 def independent_sources(
@@ -313,11 +305,18 @@ def sentence_texts(store: Store, wanted: Iterable[tuple[str, int]]) -> dict[tupl
 
 
 def outlets(store: Store) -> list[str]:
-    """Every outlet (article source) named in the database, alphabetically."""
-    rows = store.db.execute(
-        "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source"
-    )
+    """Every outlet (article source) named in the database, alphabetically (from the
+    per-outlet counts kept by triggers, not a scan of the articles)."""
+    rows = store.db.execute("SELECT outlet FROM article_outlets WHERE articles > 0 ORDER BY outlet")
     return [r[0] for r in rows]
+
+
+def article_days(store: Store) -> list[DayCount]:
+    """Articles per publication day over the whole database, by day (kept by triggers)."""
+    rows = store.db.execute(
+        "SELECT day, articles FROM article_days WHERE articles > 0 ORDER BY day"
+    )
+    return [DayCount(date.fromisoformat(d), int(n)) for d, n in rows]
 
 
 def parse_day(value: str | None) -> date | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from storyline.config import Settings
@@ -50,7 +50,9 @@ def _synthesize(
     for plan in found_plans:
         links = story_links(plan.story, docs, plan.copies, settings)
         report = synthesize_story(links, settings)
-        outcomes.append(StoryOutcome(report.story, story_v1(report), dict(report.inferred_dates)))
+        data = story_v1(report)
+        data["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
+        outcomes.append(StoryOutcome(report.story, data, dict(report.inferred_dates)))
     return outcomes
 
 

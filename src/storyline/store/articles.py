@@ -63,6 +63,23 @@ class Articles(Connection):
             raise StoreError(f"unknown table {table!r}")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
+    def file_unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
+        """Whether ``path`` was read completely before with this size and modification time."""
+        row = self.db.execute(
+            "SELECT 1 FROM input_files WHERE path = ? AND size = ? AND mtime_ns = ?",
+            (path, size, mtime_ns),
+        ).fetchone()
+        return row is not None
+
+    def remember_file(self, path: str, size: int, mtime_ns: int) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO input_files(path, size, mtime_ns, checked_at) VALUES (?,?,?,?)"
+                " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
+                " mtime_ns = excluded.mtime_ns, checked_at = excluded.checked_at",
+                (path, size, mtime_ns, _now()),
+            )
+
     def count_duplicates(self) -> int:
         row = self.db.execute("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL")
         return int(row.fetchone()[0])

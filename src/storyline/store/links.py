@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -54,8 +54,21 @@ class Links(Annotations):
 
     def story_reports(self) -> list[dict[str, Any]]:
         """The stored ``storyline/v1`` story objects, newest first."""
-        rows = self.db.execute("SELECT report FROM stories ORDER BY last_seen DESC, id")
-        return [json.loads(r[0]) for r in rows]
+        return list(self.iter_story_reports())
+
+    def iter_story_reports(self, ids: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
+        """The stored ``storyline/v1`` story objects (of ``ids`` only, when given), newest
+        first, parsed one at a time."""
+        if ids is None:
+            rows = self.db.execute("SELECT report FROM stories ORDER BY last_seen DESC, id")
+        else:
+            rows = self.db.execute(
+                "SELECT report FROM stories WHERE id IN (SELECT value FROM json_each(?))"
+                " ORDER BY last_seen DESC, id",
+                (json.dumps(sorted(ids)),),
+            )
+        for row in rows:
+            yield json.loads(row[0])
 
     def story_report(self, story_id: str) -> dict[str, Any]:
         row = self.db.execute("SELECT report FROM stories WHERE id = ?", (story_id,)).fetchone()
