@@ -158,3 +158,15 @@ def test_write_outputs_writes_json_and_report(
     assert written == [tmp_path / "storyline.json", tmp_path / "index.html"]
     document = json.loads(written[0].read_text(encoding="utf-8"))
     assert len(list((tmp_path / "stories").glob("*.html"))) == len(document["stories"])
+
+
+def test_story_pages_show_the_short_headline_and_its_dek(built: tuple[Path, Path, str]) -> None:
+    db, out, _ = built
+    with Store(db, readonly=True) as store:
+        reports = [r for r in store.story_reports() if r.get("dek")]
+    assert reports, "the corpus has stories whose headline was shortened"
+    for report in reports:
+        page = unescape((out / "stories" / f"{report['id']}.html").read_text(encoding="utf-8"))
+        assert len(report["title"].split()) <= 14
+        assert f"<h1>{report['title']}</h1>" in page
+        assert f'<p class="dek">{report["dek"]}</p>' in page

@@ -224,6 +224,7 @@ class StoryView:
     claims: int
     totals: dict[str, int]  # items per section in the report (pages show at most MAX_*)
     provenance: ProvenanceView | None = None  # outlets, why grouped, copy graph, coverage
+    dek: str | None = None  # the longer lead under the short headline
 
 
 def _cited_keys(report: dict[str, Any]) -> set[tuple[str, int]]:
@@ -282,6 +283,7 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
     return StoryView(
         id=str(report.get("id")),
         title=str(report.get("title") or ""),
+        dek=str(report["dek"]) if report.get("dek") else None,
         first_seen=report.get("first_seen"),
         last_seen=report.get("last_seen"),
         articles=tuple(sorted(refs.values(), key=lambda r: (r.published or "9999", r.source))),
