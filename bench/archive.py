@@ -7,18 +7,24 @@ articles, so an archive of N holds exactly N articles. Nothing is copied into th
 Templates: the 6 stories of examples/corpus (GOLD.json; units = their paragraphs, 4-10 per
 article, as bench/corpus_gen.py) and the 66 ECB+ events (units = the sentences of the event's
 documents, 6-13 per article, as bench/cluster_scale.py). A recombined article is a random
-sample of one template's units joined as paragraphs; its title is its first unit (cut to
-120 characters) and its outlet one of 25 ``outlet-K``.
+sample of at most a third of one template's units joined as paragraphs (so two articles of
+one template are not near-copies; templates with fewer than 3 x their minimum units, three
+tiny ECB+ events, only give their real documents); its title is its first unit (cut to 120
+characters) and its outlet one of 25 ``outlet-K``.
 
-Time: the archive grows at a constant rate, not in density. Template t has one story slot
-every ``PERIOD`` = 15 days, at a phase spread evenly over the period (72 templates: a story
-starts every ~5 hours); a slot's story has 3-30 articles dated over 4 days. Two stories of
-one template are at least 11 days apart, longer than the clusterer's 10-day window, so
-stories do not chain into giant ones by construction. Each real ECB+ event takes one slot of
-its own template, in a period drawn at random over the archive's span, its documents dated
-over that slot's 4 days. That is ~80 articles a day: 100k articles span ~3.5 years. New
-articles (``new_articles``) are dated after the archive's last day: about half continue the
-stories of the archive's last 4 days (the same templates), the rest start the next slots.
+Time: the archive grows at a constant rate, not in density. Templates are grouped into 38
+kinds (TF-IDF cosine of their words >= ``KIND_SIMILARITY``: the two events of an ECB+ topic,
+two riots, two earthquakes). Each kind has one story slot every ``PERIOD`` = 15 days, at a
+phase spread evenly over the period, taken by its templates in turn; a slot's story has 3-30
+articles dated over 4 days. Two stories of one kind are thus at least 11 days apart, longer
+than the clusterer's 10-day window, so recurring stories of the same text pools do not chain
+into giant ones by construction (with one slot a template, two similar templates at phases
+4 days apart chained a riot story over 2 years at 100k). Each real ECB+ event takes a slot
+of its kind in a period drawn at random over the archive's span (the periods with fewest
+real events first), its documents dated over that slot's 4 days. That is ~40 articles a day:
+100k articles span ~6.7 years (1k: ~33 days, most of them the real documents). New articles
+(``new_articles``) are dated after the archive's last day: about half continue the stories
+of the archive's last 4 days (the same templates), the rest start the next slots.
 
 Annotation (the fast, exact part): every distinct unit is parsed once by spaCy (the
 ``annotate`` pipeline of the settings, ``nlp.pipe``). An article's paragraphs are parsed
@@ -35,9 +41,12 @@ otherwise. Articles are inserted in date order with ``Store.add_article`` and
 from __future__ import annotations
 
 import json
+import math
 import random
+import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -62,6 +71,7 @@ STORY_DAYS = 4  # a story's articles are dated over this many days
 OUTLETS = 25
 VERIFY = 25  # articles checked against annotate_batch
 CHUNK = 500
+KIND_SIMILARITY = 0.15  # templates this similar are one kind: their stories never overlap
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,43 +133,107 @@ def units() -> Units:
     return found
 
 
-def _phase(template: int, count: int) -> int:
-    return template * PERIOD // count
+_WORD = re.compile(r"[a-z]{3,}")
+_STOP = frozenset(
+    "the and was for that with from his her said has have are were this had but not they who"
+    " which its after their been will would than more also about when out one two new over"
+    " into".split()
+)
+
+
+def kinds(found: Units) -> list[list[int]]:
+    """Templates grouped by kind: connected by a TF-IDF cosine of their units' words of at
+    least ``KIND_SIMILARITY`` (two riots, two earthquakes), in template order."""
+    counts = [Counter(w for u in t.units for w in _WORD.findall(found.texts[u].lower())
+                      if w not in _STOP) for t in found.templates]  # fmt: skip
+    df = Counter(w for c in counts for w in c)
+    vectors = []
+    for c in counts:
+        weights = {w: (1 + math.log(n)) * math.log(len(counts) / df[w]) for w, n in c.items()}
+        norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
+        vectors.append({w: x / norm for w, x in weights.items()})
+    parent = list(range(len(vectors)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for i, a in enumerate(vectors):
+        for j in range(i + 1, len(vectors)):
+            if sum(x * vectors[j].get(w, 0.0) for w, x in a.items()) >= KIND_SIMILARITY:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for t in range(len(vectors)):
+        groups.setdefault(root(t), []).append(t)
+    return sorted(groups.values())
+
+
+def _recombinable(template: Template) -> bool:
+    return len(template.units) >= 3 * template.low
 
 
 def _story(rng: random.Random, template: Template, t: int, start: int, size: int) -> list[Planned]:
     out = []
     for _ in range(size):
-        k = min(len(template.units), rng.randint(template.low, template.high))
+        k = min(len(template.units) // 3, rng.randint(template.low, template.high))
         picked = tuple(rng.sample(template.units, k))
         out.append(Planned(start + rng.randrange(STORY_DAYS), t, picked, rng.randrange(OUTLETS),
                            False))  # fmt: skip
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """The slots of the module docstring: kind g has one story slot a period, at its phase,
+    taken by its recombinable templates in turn."""
+
+    groups: list[list[int]]
+    members: list[list[int]]  # recombinable templates of each kind
+
+    @classmethod
+    def of(cls, found: Units) -> Schedule:
+        groups = kinds(found)
+        members = [[t for t in g if _recombinable(found.templates[t])] for g in groups]
+        return cls(groups, members)
+
+    def start(self, g: int, period: int) -> int:
+        return period * PERIOD + g * PERIOD // len(self.groups)
+
+    def member(self, g: int, period: int) -> int | None:
+        members = self.members[g]
+        return members[period % len(members)] if members else None
+
+
 def plan(found: Units, n: int, seed: int = 1) -> list[Planned]:
     """The N articles of an archive (see the module docstring), in date order."""
     rng = random.Random(seed)
-    count = len(found.templates)
+    schedule = Schedule.of(found)
     real_docs = sum(len(d) for d in found.real.values())
     if n < real_docs:
         raise SystemExit(f"an archive holds the {real_docs} real ECB+ documents: N >= {real_docs}")
-    per_period = count * 16.5
-    periods = max(1, -(-n // int(per_period)))
-    real_slot = {t: rng.randrange(periods) for t in sorted(found.real)}
+    periods = max(1, -(-n // int(len(schedule.groups) * 16.5)))
+    real_at: dict[tuple[int, int], list[int]] = {}
+    for g, group in enumerate(schedule.groups):
+        for t in group:
+            if t in found.real:  # a period of this kind with the fewest real events so far
+                load = [(len(real_at.get((g, p), [])), rng.random(), p) for p in range(periods)]
+                real_at.setdefault((g, min(load)[2]), []).append(t)
     left = n - real_docs
     out: list[Planned] = []
     period = 0
     while left > 0 or period < periods:
-        for t, template in enumerate(found.templates):
-            start = period * PERIOD + _phase(t, count)
-            if real_slot.get(t) == period:
-                for doc in found.real[t]:
-                    out.append(Planned(start + rng.randrange(STORY_DAYS), t, doc,
-                                       rng.randrange(OUTLETS), True))  # fmt: skip
-            elif left > 0:
+        for g in range(len(schedule.groups)):
+            start = schedule.start(g, period)
+            t = schedule.member(g, period)
+            if (g, period) in real_at:
+                for real in real_at[g, period]:
+                    for doc in found.real[real]:
+                        day = start + rng.randrange(STORY_DAYS)
+                        out.append(Planned(day, real, doc, rng.randrange(OUTLETS), True))
+            elif left > 0 and t is not None:
                 size = min(rng.randint(3, 30), left)
-                out.extend(_story(rng, template, t, start, size))
+                out.extend(_story(rng, found.templates[t], t, start, size))
                 left -= size
         period += 1
     out.sort(key=lambda p: p.day)
@@ -169,22 +243,24 @@ def plan(found: Units, n: int, seed: int = 1) -> list[Planned]:
 def new_articles(found: Units, archive: list[Planned], count: int, seed: int) -> list[Planned]:
     """``count`` articles dated after the archive's last day (see the module docstring)."""
     rng = random.Random(seed)
+    schedule = Schedule.of(found)
     last = max(p.day for p in archive)
-    live = sorted({p.template for p in archive if p.day > last - STORY_DAYS})
-    slots = len(found.templates)
+    recent = {p.template for p in archive if p.day > last - STORY_DAYS}
+    live = sorted(t for t in recent if _recombinable(found.templates[t]))
     out: list[Planned] = []
-    slot = (last // PERIOD + 1) * slots + rng.randrange(slots)
+    slot = (last // PERIOD + 1) * len(schedule.groups)
     while len(out) < count:
         if live and rng.random() < 0.5:
             t = rng.choice(live)
             out.extend(_story(rng, found.templates[t], t, last + 1, 1))
             continue
-        t = slot % slots
-        start = max(last + 1, slot // slots * PERIOD + _phase(t, slots))
-        out.extend(
-            _story(rng, found.templates[t], t, start, min(rng.randint(3, 30), count - len(out)))
-        )
+        period, g = divmod(slot, len(schedule.groups))
+        member = schedule.member(g, period)
         slot += 1
+        if member is not None:
+            start = max(last + 1, schedule.start(g, period))
+            size = min(rng.randint(3, 30), count - len(out))
+            out.extend(_story(rng, found.templates[member], member, start, size))
     return sorted(out[:count], key=lambda p: p.day)
 
 

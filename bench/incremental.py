@@ -5,11 +5,12 @@
 
 Archives: bench/archive.py (its docstring says exactly how they are built): all 772 real ECB+
 development documents plus N - 772 articles recombined from examples/corpus paragraphs and
-ECB+ sentences, at a constant ~50-80 articles a day (100k span ~3.5 years); every distinct
+ECB+ sentences, at a constant ~40 articles a day (100k span ~6.7 years); every distinct
 paragraph is parsed by spaCy once and the real annotation stages run on every article, then
 ``storyline rebuild`` builds the link state and every story report: that rebuild is (d).
 Archives are kept in ``--work`` (default /tmp/storyline-incremental) and reused with
-``--reuse``; each measurement runs on a fresh copy of the archive.
+``--reuse`` (built again when the annotator changed since, rebuilt when the link settings
+did); each measurement runs on a fresh copy of the archive.
 
 Measured, each with the real CLI in a subprocess (``.venv/bin/storyline``), wall time and the
 peak resident set size of the largest process of its tree (``ru_maxrss`` of RUSAGE_CHILDREN
