@@ -52,11 +52,15 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(db: Path) -> Iterator[str]:
-    """The real app under uvicorn on a free 127.0.0.1 port, in a thread."""
+    yield from serving(create_app(str(db)))
+
+
+def serving(app: Any) -> Iterator[str]:
+    """``app`` under uvicorn on a free 127.0.0.1 port, in a thread."""
     import uvicorn
 
     port = free_port()
-    config = uvicorn.Config(create_app(str(db)), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -135,3 +139,36 @@ def test_static_report_without_javascript(browser: Any, db: Path, tmp_path: Path
     assert target.evaluate("e => getComputedStyle(e).backgroundColor") == HIGHLIGHT  # :target
     assert all(u.startswith("file://") for u in requests)  # nothing from the network
     context.close()
+
+
+def test_split_and_undo_in_the_browser(browser: Any, db: Path, tmp_path: Path) -> None:
+    """``serve --allow-edits``: tick two articles of a story, split them out, undo."""
+    import shutil
+
+    copy = tmp_path / "edits.db"
+    shutil.copy(db, copy)  # the run is finished and checkpointed: the file is the database
+    with Store(copy, readonly=True) as store:
+        story, count = store.db.execute(
+            "SELECT story, count(*) FROM articles GROUP BY story ORDER BY 2 DESC LIMIT 1"
+        ).fetchone()
+    assert count >= 3
+    for base in serving(create_app(str(copy), allow_edits=True)):
+        page = browser.new_page()
+        page.goto(f"{base}/stories/{story}")
+        boxes = page.locator("input[type=checkbox][form=split-form]")
+        assert boxes.count() == count
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        page.fill("#split-form input[name=note]", "not the same event")
+        page.click("#split-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/stories/s[0-9a-f]{12}$"))
+        assert not page.url.endswith(story)
+        assert page.locator("ol.articles > li").count() == 2
+        page.goto(f"{base}/corrections")
+        assert "not the same event" in page.locator("table.corrections").inner_text()
+        page.click("table.corrections button[type=submit]")
+        page.wait_for_url(re.compile(r"/corrections$"))
+        assert "No corrections." in page.locator("table.corrections").inner_text()
+        page.goto(f"{base}/stories/{story}")
+        assert page.locator("ol.articles > li").count() == count
+        page.close()

@@ -96,11 +96,20 @@ def serve(
     db: DbOption = Path("storyline.db"),
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    allow_edits: Annotated[
+        bool,
+        typer.Option(
+            "--allow-edits",
+            help="Offer corrections (merge, move, detach, split) "
+            "in the UI; 127.0.0.1 only, a CSRF token on every form.",
+        ),
+    ] = False,
 ) -> None:
-    """The local web UI and JSON API (read-only; safe while `storyline run` ingests)."""
+    """The local web UI and JSON API (read-only unless --allow-edits; safe while
+    `storyline run` ingests)."""
     from storyline.web.serve import serve as run_server
 
-    run_server(str(db), host, port, err)
+    run_server(str(db), host, port, err, allow_edits=allow_edits)
 
 
 @app.command()

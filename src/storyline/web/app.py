@@ -1,4 +1,5 @@
-"""The local web UI: ``create_app(db_path)`` returns a read-only FastAPI app.
+"""The local web UI: ``create_app(db_path)`` returns a FastAPI app, read-only unless
+``allow_edits`` (then the corrections of ``web.edits`` are served, behind a CSRF token).
 
 Pages are server-rendered with the same Jinja2 templates as the static report; a JSON API
 under ``/api/`` returns ``storyline/v1`` objects; OpenAPI docs are at ``/docs``;
@@ -7,8 +8,8 @@ what changed since the last poll, or since the reader last followed ``/seen`` (w
 sets a cookie; nothing is stored on the server). Every request
 opens its own read-only connection (``Store(path, readonly=True)``), so the UI is safe to run
 while ``storyline run`` writes to the same database (WAL). No endpoint fetches a URL; only
-GET is served; Host headers are checked (DNS rebinding) and security headers are set on every
-response (see ``web.security``).
+GET is served unless edits are allowed; Host headers are checked (DNS rebinding) and
+security headers are set on every response (see ``web.security``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from storyline.report.queries import (
 from storyline.report.views import Urls, cached_story_view
 from storyline.schema import SCHEMA, article_v1
 from storyline.store import Store, fts_query
+from storyline.web import edits
+from storyline.web.edits import EditGuard
 from storyline.web.security import SecurityHeaders, docs_csp
 
 #: Host headers accepted by default (the server binds to 127.0.0.1)
@@ -74,10 +77,13 @@ def create_app(
     allowed_hosts: Sequence[str] = LOCAL_HOSTS,
     settings: Settings | None = None,
     per_page: int = PER_PAGE,
+    allow_edits: bool = False,
 ) -> FastAPI:
     """The web UI over the database at ``db_path`` (opened read-only per request).
-    ``allowed_hosts`` are the Host header values served (``"*"`` accepts any)."""
-    settings = settings or Settings()
+    ``allowed_hosts`` are the Host header values served (``"*"`` accepts any);
+    ``allow_edits`` serves the correction forms and POST /edit/... endpoints."""
+    settings = (settings or Settings()).with_(db=db_path)
+    guard = EditGuard(enabled=allow_edits)
     threshold = settings.wire_family_threshold
     env = environment()
     urls = Urls(static_site=False)
@@ -96,7 +102,9 @@ def create_app(
     app.state.db_path = db_path
 
     def page(template: str, code: int = 200, **context: Any) -> HTMLResponse:
-        html = env.get_template(template).render({"urls": urls, "mode": "served", **context})
+        html = env.get_template(template).render(
+            {"urls": urls, "mode": "served", "edits": guard.context(), **context}
+        )
         return HTMLResponse(html, status_code=code)
 
     def failure(request: Request, status: int, message: str) -> Response:
@@ -269,6 +277,8 @@ def create_app(
     ) -> dict[str, Any]:
         hits = db.search(q, limit, settings)
         return {"schema": SCHEMA, "query": q, "hits": [asdict(h) for h in hits]}
+
+    edits.register(app, settings, guard, page)
 
     @app.get("/feeds/stories.atom", summary="Atom feed of stories, the latest changed first")
     def stories_feed(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from storyline.errors import ConfigError
 from storyline.store import Store
 from storyline.web.app import LOCAL_HOSTS, create_app
 
 #: addresses that listen on every interface: any Host header must then be accepted
 ANY_ADDRESS = ("0.0.0.0", "::", "")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def allowed_hosts(host: str) -> list[str]:
@@ -19,16 +21,20 @@ def allowed_hosts(host: str) -> list[str]:
     return list(dict.fromkeys([*LOCAL_HOSTS, host]))
 
 
-def serve(db: str, host: str, port: int, console: Console) -> None:
+def serve(db: str, host: str, port: int, console: Console, *, allow_edits: bool = False) -> None:
     """Check that ``db`` is a usable database (StorylineError if not), then serve it until
-    interrupted."""
+    interrupted. Edits are only ever served on a loopback address."""
     import uvicorn
 
+    if allow_edits and host not in LOOPBACK:
+        raise ConfigError(f"--allow-edits serves only on this machine (127.0.0.1), not {host}")
     with Store(db, readonly=True):
         pass
-    app = create_app(db, allowed_hosts=allowed_hosts(host))
+    app = create_app(db, allowed_hosts=allowed_hosts(host), allow_edits=allow_edits)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"storyline: serving {db} at http://{shown}:{port}/ (API docs at /docs)")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if allow_edits:
+        console.print("edits allowed: story pages offer merge, move, detach and split")
+    if host not in LOOPBACK:
         console.print("warning: listening beyond this machine; the UI has no authentication")
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
