@@ -102,3 +102,53 @@ def test_seeds_quote_drift_conflict_sources_and_first_reporters(
     nine = [c for c in story["claims"] if c["value"] == 9 and c["predicate"] == "killed"]
     assert nine and all(c["first_reported"]["article"] == seed["000"] for c in nine)
     json.dumps(story)  # the export stays plain JSON
+
+
+def _report(number: int, wording: str) -> str:
+    """One event told three ways: the dated sentence is shared, the rest is each outlet's."""
+    rest = {
+        4: "Officials at the regional water authority sent four pumps overnight. Shops on "
+        "the river road stayed shut and a bakery owner counted the damage.",
+        5: "Residents waded through knee-deep water to reach the station. The mayor asked "
+        "volunteers to fill sandbags near the old bridge until the evening.",
+        6: "Police closed the main square while firefighters pumped out cellars. A school "
+        "gym became a shelter for families whose homes were flooded.",
+    }[number]
+    return f"The Kelmir dam gate jammed on Monday and flooded the lower town, {wording}. {rest}"
+
+
+def test_first_reporter_by_minutes_from_stored_times(tmp_path: Path, settings: Settings) -> None:
+    """Publication times minutes apart, read from JSONL and an RSS feed, are stored (UTC, to
+    the minute) and decide who reported first; the file order does not."""
+    lines = [
+        {"title": "Dam gate jams", "source": "Late Ledger", "text": _report(4, "officials said"),
+         "published": "2024-03-12T09:20:00Z"},
+        {"title": "Kelmir flood", "source": "Early Echo", "text": _report(5, "residents said"),
+         "published": "2024-03-12T10:14:30+01:00"},  # 09:14 UTC: six minutes earlier
+    ]  # fmt: skip
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "wire.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
+    (folder / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Night Desk</title>'
+        "<item><title>Kelmir dam</title><pubDate>Tue, 12 Mar 2024 09:17:00 GMT</pubDate>"
+        f"<description>{_report(6, 'police said')}</description></item>"
+        "</channel></rss>",
+        "utf-8",
+    )
+    run([folder], settings)
+    with Store(settings.db, readonly=True) as store:
+        stored = {a.title: a.published_at for a in store.articles()}
+        (story,) = store.story_reports()
+    assert stored == {
+        "Dam gate jams": datetime(2024, 3, 12, 9, 20, tzinfo=UTC),
+        "Kelmir flood": datetime(2024, 3, 12, 9, 14, tzinfo=UTC),
+        "Kelmir dam": datetime(2024, 3, 12, 9, 17, tzinfo=UTC),
+    }
+    with Store(settings.db, readonly=True) as store:
+        early = next(a.id for a in store.articles() if a.title == "Kelmir flood")
+    shared = [t for t in story["timeline"] if len({c["article"] for c in t["citations"]}) > 1]
+    assert shared, "no timeline entry cited by several articles"
+    for entry in shared:
+        assert entry["first_reported"]["article"] == early
+        assert entry["first_reported"]["published"] == "2024-03-12T09:14+00:00"

@@ -39,6 +39,7 @@ def build_article(
     source: str | None = None,
     url: str | None = None,
     published: date | None = None,
+    published_at: datetime | None = None,
     language: str | None = None,
     entry: int | None = None,
     where: str | None = None,
@@ -66,6 +67,7 @@ def build_article(
         language=_primary_language(language) or detect_language(body),
         path=display_path(path),
         entry=entry,
+        published_at=published_at,
     )
 
 

@@ -14,7 +14,7 @@ later stages add and subtract days around publication dates, and such dates over
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from storyline.config import Settings
 from storyline.errors import ParseError
@@ -80,6 +80,27 @@ def parse_iso_date(value: str, where: str, settings: Settings, what: str = "date
     if offset is not None and abs(offset) > MAX_OFFSET:
         raise ParseError(where, f"{what} has an impossible UTC offset: {shown(value)}")
     return check_range(parsed.date(), where, settings, what)
+
+
+def iso_moment(value: str) -> datetime | None:
+    """The UTC instant of an ISO 8601 date-time that ``parse_iso_date`` accepted, to the
+    minute; None when it gives no time of day. A time without offset counts as UTC."""
+    text = value.strip()
+    if len(text) <= 10 or not any(sep in text[8:] for sep in "Tt "):
+        return None
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return utc_minute(parsed)
+
+
+def utc_minute(moment: datetime) -> datetime:
+    """``moment`` in UTC (naive counts as UTC), seconds dropped."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.replace(second=0, microsecond=0)
 
 
 def _why(exc: ValueError) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_tz
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 from storyline.config import Settings
 from storyline.errors import InputError, ParseError
 from storyline.ingest.base import Reader, ReadResult, build_article
-from storyline.ingest.dates import MAX_OFFSET, check_range, shown
+from storyline.ingest.dates import MAX_OFFSET, check_range, shown, utc_minute
 from storyline.ingest.markup import html_to_text
 from storyline.ingest.normalize import display_path
 from storyline.model import Article
@@ -74,6 +74,24 @@ def _entry_date(entry: Any, where: str, settings: Settings) -> date | None:
         except (AttributeError, TypeError, ValueError) as exc:  # None when unreadable
             raise ParseError(where, f"{what} cannot be read: {shown(raw)}") from exc
         return check_range(value, where, settings, what)
+    return None
+
+
+def _entry_moment(entry: Any) -> datetime | None:
+    """The entry's publication time in UTC (the date ``_entry_date`` read), when its date
+    gives a time of day; None otherwise."""
+    for key in _DATE_KEYS:
+        raw = _string(dict.get(entry, key))
+        if raw is None or not raw.strip():
+            continue
+        parsed: Any = dict.get(entry, f"{key}_parsed")
+        if ":" not in raw or parsed is None:
+            return None
+        try:
+            year, month, day, hour, minute = parsed[:5]
+            return utc_minute(datetime(year, month, day, hour, minute, tzinfo=UTC))
+        except (TypeError, ValueError):
+            return None
     return None
 
 
@@ -129,6 +147,7 @@ def read_feed(path: Path, data: bytes, settings: Settings) -> Iterator[ReadResul
                     source=outlet,
                     url=_string(entry.get("link")),
                     published=_entry_date(entry, where, settings),
+                    published_at=_entry_moment(entry),
                     language=_string(entry.get("language")) or feed_language,
                     entry=number,
                     where=where,

@@ -23,13 +23,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from storyline.config import Settings
 from storyline.errors import DecodeError, InputError, ParseError
 from storyline.ingest.base import Reader, ReadResult, build_article
-from storyline.ingest.dates import parse_iso_date, shown
+from storyline.ingest.dates import iso_moment, parse_iso_date, shown
 from storyline.ingest.normalize import decode, display_path, guess_encoding
 
 #: deepest nesting of arrays and objects in a line (an article needs 1; json recurses)
@@ -71,6 +71,7 @@ def read_jsonl(path: Path, data: bytes, settings: Settings) -> Iterator[ReadResu
                 source=_str_field(record, "source", where),
                 url=_str_field(record, "url", where),
                 published=_published(record, where, settings),
+                published_at=_moment(record),
                 language=_str_field(record, "language", where),
                 entry=number,
                 where=where,
@@ -201,6 +202,12 @@ def _published(record: dict[str, object], where: str, settings: Settings) -> dat
             f"{shown(value)}",
         )
     return parse_iso_date(value, where, settings, "'published'")
+
+
+def _moment(record: dict[str, object]) -> datetime | None:
+    """The publication time of a ``published`` that ``_published`` accepted, if it has one."""
+    value = record.get("published")
+    return iso_moment(value) if isinstance(value, str) else None
 
 
 def _json_type(value: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
@@ -26,12 +26,12 @@ class Articles(Connection):
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO articles(id, path, entry, source, title, url, published,"
-                " published_inferred, language, text, ingested_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " published_inferred, language, text, ingested_at, published_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     article.id, article.path, article.entry, article.source, article.title,
                     article.url, _iso(article.published), int(article.published_inferred),
-                    article.language, article.text, _now(),
+                    article.language, article.text, _now(), _moment(article.published_at),
                 ),
             )  # fmt: skip
             if article.path is not None:
@@ -106,15 +106,24 @@ class Articles(Connection):
 
 
 _ARTICLE_SELECT = (
-    "SELECT id, text, title, source, url, published, published_inferred, language, path, entry"
-    " FROM articles"
+    "SELECT id, text, title, source, url, published, published_inferred, language, path, entry,"
+    " published_at FROM articles"
 )
 
 
+def _moment(value: datetime | None) -> str | None:
+    """A publication time as stored: UTC, to the minute ("2023-01-27T09:05+00:00")."""
+    if value is None:
+        return None
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return aware.isoformat(timespec="minutes")
+
+
 def _article(row: tuple[Any, ...]) -> Article:
-    aid, text, title, source, url, published, inferred, language, path, entry = row
+    aid, text, title, source, url, published, inferred, language, path, entry, at = row
     return Article(
         id=aid, text=text, title=title, source=source, url=url,
         published=date.fromisoformat(published) if published else None,
         published_inferred=bool(inferred), language=language, path=path, entry=entry,
+        published_at=datetime.fromisoformat(at) if at else None,
     )  # fmt: skip

@@ -309,6 +309,10 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX article_provenance_outlet ON article_provenance(outlet);
     """,
+    # 9: the publication time when the source gives one (UTC, to the minute: first reporter)
+    """
+    ALTER TABLE articles ADD COLUMN published_at TEXT;
+    """,
 )
 
 
