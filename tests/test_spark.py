@@ -146,6 +146,40 @@ def test_database_and_parquet_tables(engines: tuple[Path, Path, Any]) -> None:
     assert {s["id"] for s in stories} == set(_reports(local_db))
 
 
+@pytest.mark.slow
+def test_spark_honours_corrections(engines: tuple[Path, Path, Any], corpus: Path) -> None:
+    """A split and a merge stored in the database: the Spark engine's stories, run again on
+    it, are the local engine's stories with the same corrections."""
+    from storyline import api
+    from storyline.spark.engine import run_spark
+    from storyline.spark.session import SparkOptions
+
+    local_db, spark_db, _ = engines
+    base = corpus.parent
+    local_copy, spark_copy = base / "local-fixed.db", base / "spark-fixed.db"
+    shutil.copy(local_db, local_copy)
+    shutil.copy(spark_db, spark_copy)
+    by_size = sorted(_reports(local_db).values(), key=lambda r: (-len(r["articles"]), r["id"]))
+    big, other = by_size[0], by_size[1]
+    with Store(local_db) as store:
+        roots = [a for a in big["articles"] if store.article_links()[a][1] is None]
+    leaving = roots[-2:]
+    for db in (local_copy, spark_copy):
+        settings = Settings().with_(db=str(db), workers=1)
+        api.correct(settings, "split", story=big["id"], articles=leaving, note="two events")
+        api.correct(settings, "merge", story=by_size[2]["id"], other=other["id"])
+    run_spark([corpus], Settings().with_(db=str(spark_copy)),
+              SparkOptions(master="local[2]", partitions=2), db=str(spark_copy))  # fmt: skip
+    run([corpus], Settings().with_(db=str(local_copy), workers=1))  # a later local run
+    local, spark = _links(local_copy), _links(spark_copy)
+    assert spark == local
+    assert len({spark[a][0] for a in leaving}) == 1 and spark[leaving[0]][0] != big["id"]
+    assert {spark[a][0] for a in other["articles"]} == {by_size[2]["id"]}
+    assert {frozenset(r["articles"]) for r in _reports(spark_copy).values()} == {
+        frozenset(r["articles"]) for r in _reports(local_copy).values()
+    }
+
+
 def test_blocks_overlap_by_the_cluster_window() -> None:
     start = date(2024, 1, 1).toordinal()
     blocking = Blocking.over(start, start + 95, days=30, overlap=10)

@@ -18,10 +18,12 @@ the correction. Undoing a correction re-applies the others.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storyline.errors import ConfigError
+from storyline.model import Story
 
 KINDS = ("merge", "move", "detach", "split")
 
@@ -99,3 +101,22 @@ class Rules:
     def shown(self, rows: Mapping[str, tuple[str, str | None]]) -> dict[str, str]:
         """article -> shown story, for ``rows`` article -> (link_story, duplicate_of)."""
         return {a: self.story_of(a, s, d) for a, (s, d) in rows.items()}
+
+    def regroup(self, stories: Sequence[Story], order: Mapping[str, Any]) -> list[Story]:
+        """The clusterer's ``stories`` (original articles only) as shown with these rules:
+        articles moved, detached or split out go to their target story, merged stories
+        become one (the kept story's title; a new story gets its headline at synthesis).
+        Members are sorted by ``order`` (article -> stream position). For engines that
+        cluster in one batch (Spark); the incremental engine applies the rules per article.
+        Copies follow their original (a correction naming a copy alone is applied by the
+        next local run)."""
+        if not self:
+            return list(stories)
+        titles = {s.id: s.title for s in stories}
+        groups: dict[str, list[str]] = {}
+        for story in stories:
+            for article in story.articles:
+                groups.setdefault(self.story_of(article, story.id, None), []).append(article)
+        ordered = {sid: sorted(members, key=order.__getitem__) for sid, members in groups.items()}
+        firsts = sorted(ordered, key=lambda sid: order[ordered[sid][0]])
+        return [Story(sid, titles.get(sid, ""), tuple(ordered[sid]), None, None) for sid in firsts]

@@ -4,7 +4,8 @@ Every stage calls the local engine's functions: the readers (``pipeline.read_fil
 ``annotate_batch`` inside ``mapPartitions`` (the spaCy pipeline is cached per Python
 worker, and Spark reuses its workers), the duplicate index's signatures and thresholds
 (``spark.dedup``), the stream clusterer per time block (``spark.blocks``) and
-``synthesize_story`` per story (``spark.synthesis``). Articles with the same id are read
+``synthesize_story`` per story (``spark.synthesis``); the corrections stored in the target
+database are applied to the clusterer's stories before synthesis. Articles with the same id are read
 once (the first in input order wins, as in the local store).
 """
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from storyline.annotate.stages import annotate_batch
 from storyline.config import Settings
+from storyline.link.corrections import Rules
 from storyline.pipeline import IngestReport, Progress
 from storyline.spark.blocks import Blocking, cluster_blocks, merge_blocks
 from storyline.spark.dedup import find_duplicates_spark
@@ -26,6 +28,7 @@ from storyline.spark.read import read_inputs
 from storyline.spark.records import Annotated, Ingested
 from storyline.spark.session import SparkOptions, get_session
 from storyline.spark.synthesis import plans, synthesize_stories
+from storyline.store import Store
 
 if TYPE_CHECKING:
     from pyspark import RDD
@@ -83,6 +86,14 @@ def annotate_inputs(entries: RDD[Ingested], settings: Settings, partitions: int)
     return annotated.persist(StorageLevel.MEMORY_AND_DISK)
 
 
+def _corrections(db: str | None) -> Rules | None:
+    """The active corrections of ``db`` (None when there is no such database yet)."""
+    if db is None or not Path(db).exists():
+        return None
+    with Store(db, readonly=True) as store:
+        return store.correction_rules()
+
+
 def run_spark(
     paths: Sequence[str | Path],
     settings: Settings,
@@ -124,6 +135,10 @@ def run_spark(
     first, last = (None, None) if dated.isEmpty() else (dated.min(), dated.max())
     blocking = Blocking.over(first, last, options.block_days, settings.cluster_window_days)
     stories = merge_blocks(cluster_blocks(originals, settings, blocking))
+    rules = _corrections(db)
+    if rules:  # the reader's corrections stored in the target database, as the local engine
+        order = dict(originals.map(lambda a: (a.doc.article.id, a.order)).collect())
+        stories = rules.regroup(stories, order)
     lap("cluster")
     outcomes = synthesize_stories(originals, plans(stories, duplicates), settings).collect()
     lap("synthesize")
