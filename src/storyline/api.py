@@ -68,11 +68,8 @@ def ingest(
 
 def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _quiet) -> RunReport:
     """Ingest ``paths`` and run every stage over the database (new articles are filed under
-    their outlets)."""
-    done = _run(paths, settings, progress)
-    with Store(settings.db) as store:
-        store.sync_outlets()
-    return done
+    their outlets first)."""
+    return _run(paths, settings, progress)
 
 
 def run_spark(

@@ -15,7 +15,7 @@ import errno
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -91,10 +91,14 @@ def _discard(stream: TextIO) -> None:
 
 
 def articles_v1(store: Store) -> Iterator[dict[str, Any]]:
+    """Every article as a v1 object; ``source`` is its outlet's name once it is filed under
+    one (``storyline outlets``), else the source it was read with."""
     links = store.article_links()
+    names = store.outlet_name_map()
     for article in store.articles(_ARTICLE_ORDER):
         story, duplicate_of = links.get(article.id, (None, None))
-        yield article_v1(article, story, duplicate_of)
+        shown = replace(article, source=names.get(article.id, article.source))
+        yield article_v1(shown, story, duplicate_of)
 
 
 def stories_v1(store: Store, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -122,7 +122,9 @@ class ProcessReport:
 def process(store: Store, settings: Settings, progress: Progress = _quiet) -> ProcessReport:
     """Run every stage after ingest over what ``store`` holds that is new: annotate pending
     articles, link them against the stored link state, re-synthesize the stories they
-    touched. With nothing new this reads a few index entries and returns."""
+    touched. With nothing new this reads a few index entries and returns. New articles are
+    filed under their outlets first, so the stories written name outlets."""
+    store.sync_outlets()
     annotated = annotate_pending(store, settings, progress)
     linked = update(store, settings, progress)
     return ProcessReport(annotated, linked, store.count("stories"), store.count_duplicates())
@@ -132,6 +134,7 @@ def rebuild(settings: Settings, progress: Progress = _quiet) -> ProcessReport:
     """Recompute all link and synthesis state of ``settings.db`` from the stored
     annotations (after a settings change or an upgrade)."""
     with Store(settings.db, busy_timeout=settings.db_busy_timeout) as store:
+        store.sync_outlets()
         annotated = annotate_pending(store, settings, progress)
         linked = rebuild_links(store, settings, progress)
         return ProcessReport(annotated, linked, store.count("stories"), store.count_duplicates())

@@ -89,3 +89,30 @@ def test_articles_not_filed_yet_are_named_read_only(tmp_path: Path) -> None:
         names = store.outlet_names([a.id for a in store.articles()])
     assert sorted({o.name for o in names.values()}) == ["Harbour Herald", "Reuters",
                                                         "The Harbor Herald"]  # fmt: skip
+
+
+def test_outlet_names_are_shown_instead_of_sources(tmp_path: Path) -> None:
+    """The export, the story list and its outlet filter name one outlet per publisher, and
+    follow a rename."""
+    from storyline.export import articles_v1
+    from storyline.report.queries import outlets
+
+    settings = Settings().with_(db=str(tmp_path / "o.db"), workers=1)
+    api.run([_articles(tmp_path)], settings)
+
+    def shown() -> tuple[set[str], set[str], list[str]]:
+        with Store(settings.db, readonly=True) as store:
+            exported = {a["source"] for a in articles_v1(store)}
+            listed = {o for (row,) in store.db.execute("SELECT outlets FROM story_list")
+                      for o in json.loads(row)}  # fmt: skip
+            return exported, listed, outlets(store)
+
+    exported, listed, filter_names = shown()
+    assert exported == {"Reuters", "Harbour Herald", "The Harbor Herald"}
+    assert "www.reuters.com" not in listed and "Reuters" in listed
+    assert filter_names == sorted(exported)
+    api.outlets(settings, rename=("Reuters", "Reuters News"))
+    exported, listed, filter_names = shown()
+    assert "Reuters News" in exported and "Reuters" not in exported
+    assert "Reuters News" in listed and "Reuters" not in listed
+    assert "Reuters News" in filter_names

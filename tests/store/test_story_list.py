@@ -47,7 +47,7 @@ def _expected(store: Store, threshold: float) -> dict[str, dict[str, Any]]:
         days = Counter(m.published for m in members if m.published)
         out[sid] = {
             "articles": len(members),
-            "outlets": tuple(sorted({m.source for m in members if m.source})),
+            "outlets": tuple(sorted({m.source for m in metas if m.source})),  # outlet names
             "per_day": sorted(days.items()),
             "conflicts": len(report["conflicts"]),
             "sources": independent_sources(

@@ -18,6 +18,7 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.store import Store, fts_query
+from storyline.store.schema import OUTLET_NAME
 from storyline.store.story_list import family_groups, family_links
 
 
@@ -266,9 +267,10 @@ def independent_sources(
     return len(families(article_ids, metas, reuse, threshold))
 
 
+#: article metadata, ``source`` being the outlet's name once the article is filed
 _META_SELECT = (
-    "SELECT id, title, source, published, published_inferred, url, story, duplicate_of"
-    " FROM articles"
+    f"SELECT id, title, {OUTLET_NAME}, published, published_inferred, url, story, duplicate_of"
+    " FROM articles a"
 )
 
 
@@ -305,9 +307,17 @@ def sentence_texts(store: Store, wanted: Iterable[tuple[str, int]]) -> dict[tupl
 
 
 def outlets(store: Store) -> list[str]:
-    """Every outlet (article source) named in the database, alphabetically (from the
-    per-outlet counts kept by triggers, not a scan of the articles)."""
-    rows = store.db.execute("SELECT outlet FROM article_outlets WHERE articles > 0 ORDER BY outlet")
+    """Every outlet with articles, by name (one index probe per outlet, no scan of the
+    articles); the raw sources, counted by triggers, in a database whose articles were never
+    filed under outlets."""
+    rows = store.db.execute(
+        "SELECT DISTINCT name FROM outlets o WHERE EXISTS"
+        " (SELECT 1 FROM article_provenance p WHERE p.outlet = o.id) ORDER BY name"
+    ).fetchall()
+    if not rows:
+        rows = store.db.execute(
+            "SELECT outlet FROM article_outlets WHERE articles > 0 ORDER BY outlet"
+        ).fetchall()
     return [r[0] for r in rows]
 
 

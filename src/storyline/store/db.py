@@ -124,12 +124,15 @@ class Connection:
         """Close; a writer first folds the WAL back into the database and empties it, so a
         WAL that concurrent readers kept from being reset does not keep growing. (When that
         fails, on a full disk or under another process's lock, the WAL stays and is folded
-        back by the next writer: nothing is lost.)"""
+        back by the next writer: nothing is lost.) The checkpoint waits at most a moment for
+        readers: while it waits it holds off every new writer, and a closing process must not
+        keep a busy database locked for the whole busy timeout."""
         if self._closed:
             return
         self._closed = True
         try:
             if not self.readonly:
+                self.db.execute("PRAGMA busy_timeout = 100")
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
             pass

@@ -157,6 +157,13 @@ class Outlets(Connection):
             found[article.id] = ArticleOutlet(outlet, shown or "unknown outlet", agencies)
         return found
 
+    def outlet_name_map(self) -> dict[str, str]:
+        """article id -> the name of its outlet, for every filed article."""
+        rows = self.db.execute(
+            "SELECT p.article, o.name FROM article_provenance p JOIN outlets o ON o.id = p.outlet"
+        )
+        return {str(a): str(n) for a, n in rows}
+
     def _name(self, outlet: str) -> str | None:
         row = self.db.execute("SELECT name FROM outlets WHERE id = ?", (outlet,)).fetchone()
         return None if row is None else str(row[0])
@@ -199,6 +206,7 @@ class Outlets(Connection):
                             (new_name, outlet))  # fmt: skip
             self.db.execute("INSERT OR IGNORE INTO outlet_keys(key, outlet) VALUES (?, ?)",
                             (key, outlet))  # fmt: skip
+            self._relist(outlet)
         return self._record(outlet)
 
     def merge_outlets(self, named: str, into: str) -> OutletRecord:
@@ -211,7 +219,17 @@ class Outlets(Connection):
             self.db.execute("UPDATE article_provenance SET outlet = ? WHERE outlet = ?",
                             (kept, gone))  # fmt: skip
             self.db.execute("DELETE FROM outlets WHERE id = ?", (gone,))
+            self._relist(kept)
         return self._record(kept)
+
+    def _relist(self, outlet: str) -> None:
+        """Write again the story-list rows of the stories with articles of ``outlet`` (their
+        outlet names changed); the stored reports are left as they are."""
+        self.db.execute(
+            "UPDATE stories SET title = title WHERE id IN (SELECT DISTINCT a.story FROM"
+            " article_provenance p JOIN articles a ON a.id = p.article WHERE p.outlet = ?)",
+            (outlet,),
+        )
 
     def _record(self, outlet: str) -> OutletRecord:
         return next(r for r in self.outlet_records() if r.id == outlet)

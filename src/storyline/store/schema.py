@@ -35,6 +35,25 @@ _STORY_LIST_ROW = """
 """
 
 
+#: the name an article is shown under: its outlet's (storyline.store.outlets), else its source
+OUTLET_NAME = (
+    "COALESCE((SELECT o.name FROM article_provenance p JOIN outlets o ON o.id = p.outlet"
+    " WHERE p.article = a.id), a.source)"
+)
+_SHOWN_OUTLETS = f"SELECT DISTINCT {OUTLET_NAME} AS outlet FROM articles a WHERE a.story = new.id"
+#: the story-list row with outlet names instead of raw sources (migration 10)
+_STORY_LIST_ROW_OUTLETS = _STORY_LIST_ROW.replace(
+    "SELECT DISTINCT source, new.id FROM articles WHERE story = new.id AND source IS NOT NULL;",
+    f"SELECT outlet, new.id FROM ({_SHOWN_OUTLETS}) WHERE outlet IS NOT NULL;",
+).replace(
+    """(SELECT json_group_array(source) FROM (SELECT DISTINCT source FROM articles
+             WHERE story = new.id AND source IS NOT NULL ORDER BY source)),""",
+    f"""(SELECT json_group_array(outlet) FROM (SELECT outlet FROM ({_SHOWN_OUTLETS})
+             WHERE outlet IS NOT NULL ORDER BY outlet)),""",
+)
+assert _STORY_LIST_ROW_OUTLETS.count(OUTLET_NAME) == 2, "the story-list row changed shape"
+
+
 def _counted(row: str, sign: str) -> str:
     """Trigger statements that count ``row`` (new or old) in or out of the articles per
     publication day and per outlet (no conflict clause: a trigger's would be overridden by
@@ -312,6 +331,14 @@ MIGRATIONS: tuple[str, ...] = (
     # 9: the publication time when the source gives one (UTC, to the minute: first reporter)
     """
     ALTER TABLE articles ADD COLUMN published_at TEXT;
+    """,
+    # 10: the story list and its outlet filter name outlets (one per publisher), not sources
+    f"""
+    DROP TRIGGER stories_list_ai;
+    DROP TRIGGER stories_list_au;
+    CREATE TRIGGER stories_list_ai AFTER INSERT ON stories BEGIN {_STORY_LIST_ROW_OUTLETS} END;
+    CREATE TRIGGER stories_list_au AFTER UPDATE ON stories BEGIN {_STORY_LIST_ROW_OUTLETS} END;
+    UPDATE stories SET title = title;
     """,
 )
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -333,8 +333,12 @@ def _articles_v1(db: Store, ids: list[str]) -> list[dict[str, Any]]:
         a.id: a
         for a in db.articles("WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
     }
-    return [
-        article_v1(found[aid], metas[aid].story, metas[aid].duplicate_of)
+    return [  # ``source``: the outlet's name, as in the export
+        article_v1(
+            replace(found[aid], source=metas[aid].source),
+            metas[aid].story,
+            metas[aid].duplicate_of,
+        )
         for aid in ids
         if aid in found and aid in metas
     ]
