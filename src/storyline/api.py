@@ -23,8 +23,8 @@ from storyline.store.annotations import FailedArticle, LimitedArticle
 from storyline.store.outlets import OutletRecord
 
 if TYPE_CHECKING:
+    from storyline.model import TopicDate
     from storyline.spark.engine import SparkReport
-    from storyline.synthesize.topic_timeline import TopicDate
 
 __all__ = [
     "FailedArticle",

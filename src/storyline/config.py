@@ -123,6 +123,14 @@ class Settings:
     timeline_max_dates: int = _setting(
         40, "Most days a topic timeline chooses by itself (when no number of days is given)."
     )
+    story_key_days_span: int = _setting(
+        21,
+        "A story whose articles were published over at least this many days also gets the "
+        "key days of a topic timeline on its page (0: never).",
+    )
+    story_key_days: int = _setting(
+        12, "Most key days shown for a story that spans weeks (see story_key_days_span)."
+    )
     timeline_max_articles: int = _setting(
         500, "Most stored articles (the best search matches) a /timeline page reads."
     )

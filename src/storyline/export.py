@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from storyline.errors import ConfigError, DiskFullError, MissingDependencyError, OutputError
 from storyline.model import Claim, Mention, Quote, Sentence, Timex
-from storyline.schema import article_v1, canonical_stories, document
+from storyline.schema import PAGE_ONLY, article_v1, canonical_stories, document
 from storyline.store import Store
 
 FORMATS = ("json", "jsonl", "parquet")
@@ -102,8 +102,10 @@ def articles_v1(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def stories_v1(store: Store, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The stored story objects in canonical order (``articles`` as ``articles_v1`` gives)."""
-    return canonical_stories(store.story_reports(), articles)
+    """The stored story objects in canonical order (``articles`` as ``articles_v1`` gives),
+    without what is stored for the story page only."""
+    stored = ({k: v for k, v in s.items() if k != PAGE_ONLY} for s in store.story_reports())
+    return canonical_stories(list(stored), articles)
 
 
 def build_document(store: Store) -> dict[str, Any]:

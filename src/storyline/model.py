@@ -130,6 +130,14 @@ class SummarySentence:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicDate:
+    """One day of a topic timeline and its cited sentences (most important first)."""
+
+    date: str
+    sentences: tuple[SummarySentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     date: str
     end: str | None
@@ -233,3 +241,5 @@ class StoryReport:
     #: which article reported each timeline entry / claim first (parallel to those tuples)
     timeline_first: tuple[FirstReport | None, ...] = ()
     claims_first: tuple[FirstReport | None, ...] = ()
+    #: a story published over weeks: its key days (storyline.synthesize.topic_timeline)
+    key_days: tuple[TopicDate, ...] = ()

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from storyline.model import Article, Citation, Claim, FirstReport, StoryReport
+from storyline.model import Article, Citation, Claim, FirstReport, StoryReport, TopicDate
 
 SCHEMA = "storyline/v1"
 
@@ -82,8 +82,10 @@ def claim_v1(claim: Claim, first: FirstReport | None = None) -> dict[str, Any]:
 
 
 def story_v1(report: StoryReport) -> dict[str, Any]:
+    """The ``storyline/v1`` story object, plus ``key_days`` (for the story page; not part of
+    the exported schema) when the story spans weeks."""
     story = report.story
-    return {
+    data = {
         "id": story.id,
         "title": story.title,
         "articles": list(story.articles),
@@ -149,6 +151,24 @@ def story_v1(report: StoryReport) -> dict[str, Any]:
                 "shared_sentences": [list(pair) for pair in r.shared_sentences],
             }
             for r in report.reuse
+        ],
+    }
+    if report.key_days:
+        data[PAGE_ONLY] = [topic_date_v1(d) for d in report.key_days]
+    return data
+
+
+#: stored with a story's report for its page, left out of the ``storyline/v1`` export
+PAGE_ONLY = "key_days"
+
+
+def topic_date_v1(day: TopicDate) -> dict[str, Any]:
+    """One day of a topic timeline, as ``storyline timeline --format json`` prints it."""
+    return {
+        "date": day.date,
+        "sentences": [
+            {"text": s.text, "citations": _citations(s.citations), "sources": s.sources}
+            for s in day.sentences
         ],
     }
 

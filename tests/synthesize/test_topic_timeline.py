@@ -137,3 +137,33 @@ def test_date_scores_count_independent_sources_and_later_mentions(
     friday = scores[date(2023, 1, 27)]
     assert friday.named_by == 1 and friday.mentions == 1.5  # named by articles of later days
     assert choose_dates(list(scores.values()), 2, 40) == list(scores)[:2]
+
+
+def test_story_spanning_weeks_gets_key_days_on_its_page(seeds_dir: Path, tmp_path: Path) -> None:
+    """A story published over ``story_key_days_span`` days or more stores its key days (the
+    topic timeline of its articles) for its page; the v1 export leaves them out."""
+    from storyline.export import build_document
+    from storyline.store import Store
+
+    # the seeds were published over two days: a span of 2 makes their story "long"
+    settings = Settings().with_(db=str(tmp_path / "k.db"), workers=1, story_key_days_span=2)
+    api.run([seeds_dir], settings)
+    with Store(settings.db, readonly=True) as store:
+        (story,) = [s for s in store.story_reports() if len(s["articles"]) > 1]
+        exported = build_document(store)["stories"]
+    days = story["key_days"]
+    assert 1 <= len(days) <= settings.story_key_days
+    assert [d["date"] for d in days] == sorted(d["date"] for d in days)
+    assert {d["date"] for d in days} <= set(SEED_DAYS)
+    for day in days:
+        for sentence in day["sentences"]:
+            assert sentence["citations"] and sentence["sources"] >= 1
+            assert {c["article"] for c in sentence["citations"]} <= set(story["articles"])
+    assert all("key_days" not in s for s in exported)
+    page = (api.write_report(settings, tmp_path / "out").parent / "stories"
+            / f"{story['id']}.html").read_text(encoding="utf-8")  # fmt: skip
+    assert 'id="key-days"' in page and f'id="k{days[0]["date"]}"' in page
+    short = Settings().with_(db=str(tmp_path / "s.db"), workers=1)  # default span: 21 days
+    api.run([seeds_dir], short)
+    with Store(short.db, readonly=True) as store:
+        assert all("key_days" not in s for s in store.story_reports())

@@ -25,6 +25,7 @@ from storyline.cli.common import (
 from storyline.config import Settings
 from storyline.errors import ConfigError
 from storyline.report import terminal
+from storyline.schema import topic_date_v1
 
 
 @app.command()
@@ -173,11 +174,7 @@ def timeline(
         raise ConfigError(f"unknown format {fmt!r}; choose text or json")
     days = api.timeline(paths, Settings().with_(workers=1), dates, per_date)
     if fmt == "json":
-        rows = [{"date": d.date, "sentences": [
-            {"text": s.text, "citations": [{"article": c.article, "sentence": c.sentence}
-                                           for c in s.citations], "sources": s.sources}
-            for s in d.sentences]} for d in days]  # fmt: skip
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps([topic_date_v1(d) for d in days], ensure_ascii=False, indent=2))
         return
     for day in days:
         typer.echo(day.date)

@@ -27,6 +27,7 @@ from storyline.report.queries import (
     parse_day,
     sentence_texts,
 )
+from storyline.schema import PAGE_ONLY
 from storyline.store import Store
 from storyline.synthesize.quotes import DiffOp, word_diff
 
@@ -153,6 +154,15 @@ class SummaryItem:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyDay:
+    """One key day of a story that spans weeks, with its cited sentences."""
+
+    date: str
+    label: str
+    sentences: tuple[SummaryItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineItem:
     anchor: str
     date: str
@@ -225,14 +235,16 @@ class StoryView:
     totals: dict[str, int]  # items per section in the report (pages show at most MAX_*)
     provenance: ProvenanceView | None = None  # outlets, why grouped, copy graph, coverage
     dek: str | None = None  # the longer lead under the short headline
+    key_days: tuple[KeyDay, ...] = ()  # a story published over weeks: its key days
 
 
 def _cited_keys(report: dict[str, Any]) -> set[tuple[str, int]]:
     keys = set()
-    for part in ("summary", "timeline"):
-        for item in report.get(part) or []:
-            for c in item.get("citations") or []:
-                keys.add((str(c.get("article")), int(c.get("sentence") or 0)))
+    items = [*(report.get("summary") or []), *(report.get("timeline") or [])]
+    items += [s for day in report.get(PAGE_ONLY) or [] for s in day.get("sentences") or []]
+    for item in items:
+        for c in item.get("citations") or []:
+            keys.add((str(c.get("article")), int(c.get("sentence") or 0)))
     for quote_group in report.get("quotes") or []:
         for v in quote_group.get("variants") or []:
             keys.add((str(v.get("article")), int(v.get("sentence") or 0)))
@@ -252,11 +264,7 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
     trace = provenance_view(store, report, metas, settings)  # outlets shown, not folder names
     refs = {a: replace(r, source=trace.outlets.get(a, r.source)) for a, r in refs.items()}
     book = CitationBook(refs, sentence_texts(store, _cited_keys(report)))
-    summary = tuple(
-        SummaryItem(s["text"], book.cite(s.get("citations") or []), int(s.get("sources") or 0),
-                    int(s.get("sources") or 0) >= 2)
-        for s in report.get("summary") or []
-    )  # fmt: skip
+    summary = tuple(_summary_item(s, book) for s in report.get("summary") or [])
     timeline = []
     for i, t in enumerate(report.get("timeline") or []):
         cites = book.cite(t.get("citations") or [])
@@ -273,6 +281,11 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
                 _first(t.get("first_reported"), cites, book),
             )
         )
+    key_days = tuple(
+        KeyDay(str(d.get("date")), date_label(d.get("date")),
+               tuple(_summary_item(s, book) for s in d.get("sentences") or []))
+        for d in full.get(PAGE_ONLY) or []
+    )  # fmt: skip
     chart = svg.timeline_chart(
         [svg.ChartInput(t.anchor, t.date, None, t.label, t.text, ", ".join(t.outlets))
          for t in timeline],
@@ -309,7 +322,14 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
         claims=len(report.get("claims") or []),
         totals=totals,
         provenance=trace,
+        key_days=key_days,
     )
+
+
+def _summary_item(item: dict[str, Any], book: CitationBook) -> SummaryItem:
+    sources = int(item.get("sources") or 0)
+    return SummaryItem(str(item["text"]), book.cite(item.get("citations") or []), sources,
+                       sources >= 2)  # fmt: skip
 
 
 def _first(first: Any, cites: Sequence[CitationRef], book: CitationBook) -> CitationRef | None:

@@ -7,11 +7,12 @@ and conflicts are built over the dated articles.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from storyline.config import Settings
 from storyline.link.stage import StoryLinks
-from storyline.model import StoryReport
+from storyline.model import AnnotatedArticle, Story, StoryReport, TopicDate
 from storyline.synthesize.conflicts import find_conflicts, spelling_conflicts
 from storyline.synthesize.date_conflicts import date_conflicts
 from storyline.synthesize.dates import apply_dates, infer_dates
@@ -21,6 +22,7 @@ from storyline.synthesize.quotes import group_quotes
 from storyline.synthesize.summary import summarize
 from storyline.synthesize.timeline import build_timeline
 from storyline.synthesize.titles import story_headline
+from storyline.synthesize.topic_timeline import topic_timeline
 
 
 def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
@@ -72,5 +74,23 @@ def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
         ),
         reuse=links.reuse,
         inferred_dates=inferred,
+        key_days=tuple(_key_days(docs, families, story, settings)),
     )
     return with_first_reports(report, docs)  # who reported each entry and claim first
+
+
+def _key_days(
+    docs: Sequence[AnnotatedArticle],
+    families: Sequence[frozenset[str]],
+    story: Story,
+    settings: Settings,
+) -> list[TopicDate]:
+    """The key days of a story published over ``story_key_days_span`` days or more (its day
+    by day timeline is then too long to read): the topic timeline of its articles."""
+    span = settings.story_key_days_span
+    if span <= 0 or story.first_seen is None or story.last_seen is None:
+        return []
+    if (story.last_seen - story.first_seen).days + 1 < span:
+        return []
+    return topic_timeline(docs, families, per_date=settings.timeline_per_date,
+                          max_dates=settings.story_key_days)  # fmt: skip

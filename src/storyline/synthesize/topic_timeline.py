@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
-from storyline.model import AnnotatedArticle, Citation, SummarySentence
+from storyline.model import AnnotatedArticle, Citation, SummarySentence, TopicDate
 from storyline.synthesize.similarity import ends_like_sentence, header_length, tfidf_matrix
 
 MIN_WORDS = 6
@@ -67,14 +67,6 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T.*)?$")
 _PERIOD_EDGE = re.compile(r"\b(?:since|until|till)\s+\Z", re.IGNORECASE)
 #: "a day after <event>": the day of the other clause, counted from an event, not a date
 _EVENT_RELATIVE = re.compile(r"\b(?:after|before)\s*\Z", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class TopicDate:
-    """One day of a topic timeline and its cited sentences (most important first)."""
-
-    date: str
-    sentences: tuple[SummarySentence, ...]
 
 
 @dataclass(frozen=True, slots=True)
