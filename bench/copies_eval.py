@@ -398,11 +398,13 @@ def credits_eval() -> tuple[int, int, int, int] | None:
 CONFIGS: dict[str, Callable[[Settings], Settings]] = {
     "before (reuse >= 0.5 only)": lambda s: s.with_(
         reuse_paraphrase=False, wire_partial_sentences=10**6, wire_agency_families=False,
-        wire_min_shared=1),
+        wire_min_shared=1, wire_min_verbatim=0),
     "+ two shared sentences": lambda s: s.with_(
-        reuse_paraphrase=False, wire_partial_sentences=10**6, wire_agency_families=False),
-    "+ partial rule": lambda s: s.with_(reuse_paraphrase=False),
-    "+ partial + paraphrase": lambda s: s.with_(reuse_paraphrase=True),
+        reuse_paraphrase=False, wire_partial_sentences=10**6, wire_agency_families=False,
+        wire_min_verbatim=0),
+    "+ partial rule": lambda s: s.with_(reuse_paraphrase=False, wire_min_verbatim=0),
+    "+ verbatim evidence (default)": lambda s: s.with_(reuse_paraphrase=False),
+    "+ verbatim + paraphrase": lambda s: s.with_(reuse_paraphrase=True),
 }  # fmt: skip
 
 
@@ -423,11 +425,9 @@ def main() -> None:
     for name, make in CONFIGS.items():
         report(name, score(bench, make(Settings())))
     if args.grid:
-        for t, k, x in product((0.46, 0.5), (6, 8), (0.2,)):
-            changed = Settings().with_(reuse_paraphrase=True, reuse_paraphrase_threshold=t,
-                                       wire_partial_sentences=k,
-                                       wire_partial_threshold=x)  # fmt: skip
-            report(f"t {t} k {k} x {x}", score(bench, changed))
+        for words, least in product((4, 5, 6), (1, 2, 3)):
+            changed = Settings().with_(wire_verbatim_words=words, wire_min_verbatim=least)
+            report(f"verbatim {words} words x {least}", score(bench, changed))
     for name, timed in (("defaults", Settings()), ("paraphrase on", Settings().with_(
             reuse_paraphrase=True))):  # fmt: skip
         median, worst, stories = runtime(bench, timed, args.runs)

@@ -73,6 +73,16 @@ class Settings:
         "even when they share less than wire_family_threshold (a rewrite with own additions), "
         "provided they share at least wire_partial_threshold.",
     )
+    wire_min_verbatim: int = _setting(
+        2,
+        "Fewest shared sentences repeating a run of wire_verbatim_words words outside "
+        "quotation marks with which two articles can be one wire family: independent reports "
+        "of one event say the same things and quote the same people, a copy repeats "
+        "the wording (0: no such evidence needed).",
+    )
+    wire_verbatim_words: int = _setting(
+        5, "Words in a row that make a shared sentence verbatim (see wire_min_verbatim)."
+    )
     wire_partial_threshold: float = _setting(
         0.2, "Least share of shared sentences for the wire_partial_sentences rule."
     )

@@ -104,7 +104,7 @@ def articles_v1(store: Store) -> Iterator[dict[str, Any]]:
 def stories_v1(store: Store, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The stored story objects in canonical order (``articles`` as ``articles_v1`` gives),
     without what is stored for the story page only."""
-    stored = ({k: v for k, v in s.items() if k != PAGE_ONLY} for s in store.story_reports())
+    stored = ({k: v for k, v in s.items() if k not in PAGE_ONLY} for s in store.story_reports())
     return canonical_stories(list(stored), articles)
 
 

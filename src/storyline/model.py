@@ -194,6 +194,8 @@ class Reuse:
     b: str
     score: float
     shared_sentences: tuple[tuple[int, int], ...]  # (sentence of a, sentence of b)
+    #: of those, the pairs that repeat a run of words outside quotations (storyline.link.reuse)
+    verbatim: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,3 +245,5 @@ class StoryReport:
     claims_first: tuple[FirstReport | None, ...] = ()
     #: a story published over weeks: its key days (storyline.synthesize.topic_timeline)
     key_days: tuple[TopicDate, ...] = ()
+    #: the wire families synthesis counted as independent sources (each in story order)
+    families: tuple[tuple[str, ...], ...] = ()

@@ -85,7 +85,7 @@ def story_v1(report: StoryReport) -> dict[str, Any]:
     """The ``storyline/v1`` story object, plus ``key_days`` (for the story page; not part of
     the exported schema) when the story spans weeks."""
     story = report.story
-    data = {
+    data: dict[str, Any] = {
         "id": story.id,
         "title": story.title,
         "articles": list(story.articles),
@@ -154,12 +154,36 @@ def story_v1(report: StoryReport) -> dict[str, Any]:
         ],
     }
     if report.key_days:
-        data[PAGE_ONLY] = [topic_date_v1(d) for d in report.key_days]
+        data["key_days"] = [topic_date_v1(d) for d in report.key_days]
+    if report.families:
+        data["families"] = [list(f) for f in report.families]
     return data
 
 
-#: stored with a story's report for its page, left out of the ``storyline/v1`` export
-PAGE_ONLY = "key_days"
+#: stored with a story's report for its pages and counts, left out of the ``storyline/v1``
+#: export: the key days of a story that spans weeks, the wire families synthesis counted
+PAGE_ONLY = ("key_days", "families")
+
+
+def stored_families(
+    report: Mapping[str, Any], article_ids: Sequence[str]
+) -> list[list[str]] | None:
+    """The wire families stored with ``report``, restricted to ``article_ids`` (an id in no
+    family is one on its own), in the order of their first member; None for a report
+    stored before families were (count them from its reuse pairs then)."""
+    stored = report.get("families")
+    if not isinstance(stored, list):
+        return None
+    wanted = set(article_ids)
+    family_of: dict[str, int] = {}
+    for number, family in enumerate(stored):
+        for article in family if isinstance(family, list) else ():
+            if str(article) in wanted:
+                family_of.setdefault(str(article), number)
+    groups: dict[object, list[str]] = {}
+    for article in article_ids:
+        groups.setdefault(family_of.get(article, ("alone", article)), []).append(article)
+    return list(groups.values())
 
 
 def topic_date_v1(day: TopicDate) -> dict[str, Any]:

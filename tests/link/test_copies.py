@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from storyline.config import Settings
@@ -34,11 +35,15 @@ def wire() -> list[str]:
             f"flooded its lower streets." for n in range(30)]  # fmt: skip
 
 
-def rewrite() -> list[str]:
-    """An outlet's rewrite of the wire story: seven of its facts in other words, and a lot of
-    reporting of its own (so less than half of either article reappears in the other)."""
-    kept = [f"Emergency teams dispatched {n + 12} {THINGS[n]} to the village of {PLACES[n]} once "
-            f"the Vell flooded its lower streets." for n in range(7)]  # fmt: skip
+def rewrite(reworded: bool = False) -> list[str]:
+    """An outlet's rewrite of the wire story: seven of its facts, keeping some of the wire's
+    wording (``reworded``: none of it), and a lot of reporting of its own (so less than half
+    of either article reappears in the other)."""
+    kept = [f"Emergency teams dispatched {n + 12} {THINGS[n]} to {PLACES[n]} village after the "
+            f"Vell river flooded its lower streets." for n in range(7)]  # fmt: skip
+    if reworded:
+        kept = [f"Emergency teams dispatched {n + 12} {THINGS[n]} to the village of {PLACES[n]} "
+                f"once the Vell flooded its lower streets." for n in range(7)]  # fmt: skip
     places = ("north", "south", "east", "west", "harbour", "market", "chapel", "mill", "station",
               "school", "bridge", "garden", "quay", "square", "tower", "forge", "abbey", "meadow",
               "orchard", "warren")  # fmt: skip
@@ -76,6 +81,37 @@ def test_a_rewrite_with_own_additions_is_one_source_with_its_wire_story() -> Non
     assert _families(docs, old_rule) == [["rewrite"], ["wire"]]
 
 
+def test_shared_facts_without_shared_wording_are_not_a_copy() -> None:
+    """Seven facts of the wire story told entirely in other words: as independent reports
+    of one event look (wire_min_verbatim); without that rule they would be one source."""
+    docs = [_doc("wire", wire(), 14), _doc("rewrite", rewrite(reworded=True), 14)]
+    (pair,) = find_reuse(docs, Settings())
+    assert len(pair.shared_sentences) == 7 and pair.verbatim == 0
+    assert _families(docs, Settings()) == [["rewrite"], ["wire"]]
+    assert _families(docs, Settings().with_(wire_min_verbatim=0)) == [["rewrite", "wire"]]
+
+
+def test_the_same_quotes_and_headline_are_not_copied_wording() -> None:
+    """Two outlets quoting one statement and giving the event the same headline words, each
+    in its own sentences: the matched sentences hold no run of words outside quotations."""
+    quote = '"We will rebuild every house the river took," said Mayor Anna Vell.'
+    a = _doc("a", ["Floods hit Vell valley villages", quote,
+                   "Rescue teams reached Ashmoor on Thursday with 40 pumps.",
+                   "“The water rose faster than anyone had seen,” a farmer told reporters. "
+                   "“We lost the whole winter crop and half the sheep.”"], 14)  # fmt: skip
+    b = _doc("b", ["Floods hit Vell valley villages", "Mayor Anna Vell said: " + quote,
+                   "Forty pumps arrived in Ashmoor on Thursday, rescuers said.",
+                   "The water rose faster than anyone had seen, a farmer said, “We lost the "
+                   "whole winter crop and half the sheep.”"], 15)  # fmt: skip
+    a = AnnotatedArticle(replace(a.article, title="Floods hit Vell valley villages"), a.sentences)
+    b = AnnotatedArticle(replace(b.article, title="Floods hit Vell valley villages"), b.sentences)
+    (pair,) = find_reuse([a, b], Settings())
+    assert len(pair.shared_sentences) >= 3 and pair.score >= 0.5  # the same facts ...
+    assert pair.verbatim <= 1  # ... but hardly the same wording
+    assert _families([a, b], Settings()) == [["a"], ["b"]]
+    assert _families([a, b], Settings().with_(wire_min_verbatim=0)) == [["a", "b"]]
+
+
 def test_independent_reports_of_the_same_event_stay_two_sources() -> None:
     docs = [_doc("wire", wire(), 14), _doc("other", independent(), 15)]
     reuse = find_reuse(docs, Settings())
@@ -85,10 +121,11 @@ def test_independent_reports_of_the_same_event_stay_two_sources() -> None:
 
 def test_one_shared_sentence_never_makes_a_family() -> None:
     settings = Settings()
-    assert not family_link(1.0, 1, settings)  # a one-sentence brief that repeats a lead
-    assert family_link(0.5, 2, settings)
-    assert family_link(0.21, 6, settings) and not family_link(0.21, 5, settings)
-    assert not family_link(0.19, 9, settings)
+    assert not family_link(1.0, 1, settings, 1)  # a one-sentence brief that repeats a lead
+    assert family_link(0.5, 2, settings, 2) and not family_link(0.5, 2, settings, 1)
+    assert family_link(0.21, 6, settings, 2) and not family_link(0.21, 5, settings, 2)
+    assert not family_link(0.19, 9, settings, 9)
+    assert family_link(0.5, 2, settings, None)  # a stored report that did not count them
 
 
 def test_the_paraphrase_signal_adds_reworded_sentences() -> None:

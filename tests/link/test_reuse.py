@@ -66,7 +66,8 @@ def test_compare_aligns_copied_and_paraphrased_sentences() -> None:
 
 def test_wire_families_cover_every_article_once() -> None:
     two = ((0, 0), (1, 1))  # a family link needs two shared sentences (wire_min_shared)
-    reuses = [Reuse("a", "b", 0.9, two), Reuse("b", "c", 0.6, two), Reuse("a", "d", 0.2, two)]
+    reuses = [Reuse("a", "b", 0.9, two, 2), Reuse("b", "c", 0.6, two, 2),
+              Reuse("a", "d", 0.2, two, 2), Reuse("d", "e", 0.9, two, 1)]  # fmt: skip
     families = wire_families(["a", "b", "c", "d", "e"], reuses, Settings())
     assert families == [frozenset({"a", "b", "c"}), frozenset({"d"}), frozenset({"e"})]
 

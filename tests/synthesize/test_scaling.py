@@ -23,6 +23,7 @@ from storyline.annotate.stages import annotate_batch
 from storyline.config import Settings
 from storyline.link.reuse import align, find_reuse, sentence_terms, term_weights, wire_families
 from storyline.link.stage import StoryLinks
+from storyline.link.verbatim import RunCache
 from storyline.model import AnnotatedArticle, Quote, Reuse, Story
 from storyline.pipeline import read_articles
 from storyline.synthesize.quotes import group_quotes, similarity
@@ -73,6 +74,7 @@ def _pairwise_reuse(docs: list[AnnotatedArticle], settings: Settings) -> list[Re
     ordered = sorted(docs, key=lambda d: (d.article.published is None, d.article.published))
     terms = [sentence_terms(d) for d in ordered]
     weights = term_weights(s for t in terms for s in t)
+    runs = RunCache(ordered, settings.wire_verbatim_words)  # verbatim: the same definition
     found = []
     for i in range(len(ordered)):
         for j in range(i + 1, len(ordered)):
@@ -80,10 +82,10 @@ def _pairwise_reuse(docs: list[AnnotatedArticle], settings: Settings) -> list[Re
             if matches:
                 lengths = [sum(1 for s in terms[k] if len(s.terms) >= 2) for k in (i, j)]
                 score = min(1.0, len(matches) / max(1, min(lengths)))
-                found.append(
+                found.append(runs.verbatim(
                     Reuse(ordered[i].article.id, ordered[j].article.id, round(score, 4),
                           tuple((m.a, m.b) for m in matches))
-                )  # fmt: skip
+                ))  # fmt: skip
     return found
 
 
@@ -92,6 +94,7 @@ def test_find_reuse_equals_aligning_every_pair(story: list[AnnotatedArticle]) ->
     found = find_reuse(docs, settings)
     assert found == _pairwise_reuse(docs, settings)
     assert len(found) > 100  # the copies share sentences
+    assert any(r.verbatim for r in found)
 
 
 def test_find_reuse_scores_each_distinct_sentence_pair_once(

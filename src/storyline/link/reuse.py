@@ -23,7 +23,8 @@ article pairs that hold such sentences; the records are the same as aligning eve
 
 Pair score: the number of aligned sentence pairs divided by the number of sentences of the
 shorter article (sentences with at least two content terms), so 1.0 means every sentence
-of the shorter article reappears in the other.
+of the shorter article reappears in the other. ``verbatim`` counts the aligned pairs that
+also repeat the wording (``link.verbatim``); a wire family needs a few (``family_link``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from storyline.config import Settings
 from storyline.link.features import content_terms, strip_header
 from storyline.link.paraphrase import paraphrased
 from storyline.link.sentence_join import candidate_pairs
+from storyline.link.verbatim import RunCache
 from storyline.model import AnnotatedArticle, Reuse
 
 #: light synonym groups (stemmed forms); the first word is the canonical form
@@ -215,7 +217,8 @@ def compare(a: AnnotatedArticle, b: AnnotatedArticle, settings: Settings) -> Reu
     article); None when no sentence is shared. Term weights come from the two articles."""
     terms_a, terms_b = sentence_terms(a), sentence_terms(b)
     weights = term_weights([*terms_a, *terms_b])
-    return _compare_terms(a.article.id, b.article.id, terms_a, terms_b, weights, settings)
+    found = _compare_terms(a.article.id, b.article.id, terms_a, terms_b, weights, settings)
+    return None if found is None else RunCache([a, b], settings.wire_verbatim_words).verbatim(found)
 
 
 def _order_key(doc: AnnotatedArticle) -> tuple[bool, date]:
@@ -334,6 +337,7 @@ def find_reuse(articles: Sequence[AnnotatedArticle], settings: Settings) -> list
     first, second = m.first[order].tolist(), m.second[order].tolist()
     a, b, sim = m.a[order].tolist(), m.b[order].tolist(), m.similarity[order].tolist()
     substantive = [_substantive(t) for t in terms]
+    runs = RunCache(ordered, settings.wire_verbatim_words)
     found: list[Reuse] = []
     start = 0
     while start < len(first):
@@ -346,17 +350,22 @@ def find_reuse(articles: Sequence[AnnotatedArticle], settings: Settings) -> list
         i, j = first[start], second[start]
         score = min(1.0, len(chosen) / max(1, min(substantive[i], substantive[j])))
         pairs = tuple((c.a, c.b) for c in chosen)
-        found.append(Reuse(ordered[i].article.id, ordered[j].article.id, round(score, 4), pairs))
+        reuse = Reuse(ordered[i].article.id, ordered[j].article.id, round(score, 4), pairs)
+        found.append(runs.verbatim(reuse))
         start = stop
     return found
 
 
-def family_link(score: float, shared: int, settings: Settings) -> bool:
-    """Whether a reuse pair (``score``, ``shared`` sentences) makes one wire family: most of
-    the shorter article reappears, or a block of ``wire_partial_sentences`` sentences that is
-    at least ``wire_partial_threshold`` of it (a rewrite with its own additions); never with
-    fewer than ``wire_min_shared`` sentences."""
+def family_link(score: float, shared: int, settings: Settings, verbatim: int | None) -> bool:
+    """Whether a reuse pair (``score``, ``shared`` sentences, ``verbatim`` of them repeating
+    the wording: ``link.verbatim``) makes one wire family: most of the shorter article
+    reappears, or a block of ``wire_partial_sentences`` sentences that is at least
+    ``wire_partial_threshold`` of it (a rewrite with its own additions); never with fewer
+    than ``wire_min_shared`` sentences or ``wire_min_verbatim`` verbatim ones (``verbatim``
+    None: not known, a report stored before it was counted)."""
     if shared < settings.wire_min_shared:
+        return False
+    if verbatim is not None and verbatim < settings.wire_min_verbatim:
         return False
     if score >= settings.wire_family_threshold:
         return True
@@ -380,7 +389,7 @@ def wire_families(
         return x
 
     for reuse in reuses:
-        if not family_link(reuse.score, len(reuse.shared_sentences), settings):
+        if not family_link(reuse.score, len(reuse.shared_sentences), settings, reuse.verbatim):
             continue
         if reuse.a in parent and reuse.b in parent:
             ra, rb = root(reuse.a), root(reuse.b)

@@ -36,6 +36,7 @@ from storyline.report.queries import (
     independent_sources,
 )
 from storyline.report.views import Urls, safe_url
+from storyline.schema import stored_families
 from storyline.store import Store
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -141,7 +142,12 @@ def _entry(
 ) -> None:
     article_ids = [str(a) for a in report.get("articles", [])]
     members = [metas[a] for a in article_ids if a in metas]
-    sources = independent_sources(article_ids, members, report.get("reuse", []), threshold)
+    stored = stored_families(report, article_ids)
+    sources = (
+        len(stored)
+        if stored is not None
+        else independent_sources(article_ids, members, report.get("reuse", []), threshold)
+    )
     page = links.to(links.urls.story(story_id))
     entry = ET.SubElement(feed, "entry")
     _text(entry, "title", title or story_id, type="text")

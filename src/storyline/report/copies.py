@@ -23,6 +23,7 @@ from typing import Any
 from storyline.config import Settings
 from storyline.link.agencies import merge_by_agency
 from storyline.link.reuse import family_link
+from storyline.schema import stored_families
 from storyline.store import Store
 
 #: most articles drawn in the copy graph and outlets in the coverage chart
@@ -117,9 +118,10 @@ def story_families(
     agencies: Mapping[str, Sequence[str]],
     settings: Settings,
 ) -> list[frozenset[str]]:
-    """Wire families as synthesis forms them (``link.stage.story_links``), from a stored
-    story: reuse pairs that pass ``reuse.family_link``, near-duplicates with their originals,
-    then articles credited to the same agency (when ``wire_agency_families``)."""
+    """Wire families as synthesis forms them (``link.stage.story_links``), from a story
+    stored without them: reuse pairs that pass ``reuse.family_link`` (their verbatim
+    sentences were not stored either), near-duplicates with their originals, then articles
+    credited to the same agency (when ``wire_agency_families``)."""
     parent = {a: a for a in article_ids}
 
     def root(x: str) -> str:
@@ -134,7 +136,7 @@ def story_families(
 
     for r in reuse:
         shared = len(r.get("shared_sentences") or [])
-        if family_link(float(r.get("score") or 0), shared, settings):
+        if family_link(float(r.get("score") or 0), shared, settings, None):
             join(str(r.get("a")), str(r.get("b")))
     for article, original in duplicate_of.items():
         if original:
@@ -210,7 +212,9 @@ def provenance_view(
     agencies = {a: names[a].agencies if a in names else () for a in ids}
     duplicate_of = {a: getattr(metas[a], "duplicate_of", None) for a in ids}
     rank = {a: i for i, a in enumerate(sorted(ids, key=lambda a: (_published(metas[a]) or "9", a)))}
-    groups = story_families(ids, reuse, duplicate_of, agencies, settings)
+    groups = stored_families(report, ids) or story_families(
+        ids, reuse, duplicate_of, agencies, settings
+    )
     families = tuple(tuple(sorted(g, key=rank.__getitem__)) for g in groups)
     families = tuple(sorted(families, key=lambda f: rank[f[0]]))
     family_of = {a: n for n, f in enumerate(families) for a in f}

@@ -27,7 +27,6 @@ from storyline.report.queries import (
     parse_day,
     sentence_texts,
 )
-from storyline.schema import PAGE_ONLY
 from storyline.store import Store
 from storyline.synthesize.quotes import DiffOp, word_diff
 
@@ -241,7 +240,7 @@ class StoryView:
 def _cited_keys(report: dict[str, Any]) -> set[tuple[str, int]]:
     keys = set()
     items = [*(report.get("summary") or []), *(report.get("timeline") or [])]
-    items += [s for day in report.get(PAGE_ONLY) or [] for s in day.get("sentences") or []]
+    items += [s for day in report.get("key_days") or [] for s in day.get("sentences") or []]
     for item in items:
         for c in item.get("citations") or []:
             keys.add((str(c.get("article")), int(c.get("sentence") or 0)))
@@ -284,7 +283,7 @@ def story_view(store: Store, full: dict[str, Any], family_threshold: float) -> S
     key_days = tuple(
         KeyDay(str(d.get("date")), date_label(d.get("date")),
                tuple(_summary_item(s, book) for s in d.get("sentences") or []))
-        for d in full.get(PAGE_ONLY) or []
+        for d in full.get("key_days") or []
     )  # fmt: skip
     chart = svg.timeline_chart(
         [svg.ChartInput(t.anchor, t.date, None, t.label, t.text, ", ".join(t.outlets))

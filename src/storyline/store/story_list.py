@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from storyline.config import Settings
+from storyline.schema import stored_families
 
 
 def family_groups(article_ids: Sequence[str], links: Iterable[tuple[Any, Any]]) -> list[list[str]]:
@@ -77,8 +78,11 @@ def index_story(db: sqlite3.Connection, story_id: str, report: Mapping[str, Any]
     members = db.execute(
         "SELECT id, duplicate_of FROM articles WHERE story = ? ORDER BY rowid", (story_id,)
     ).fetchall()
-    links = family_links(report.get("reuse") or [], members, threshold)
-    sources = len(family_groups([m[0] for m in members], links))
+    ids = [m[0] for m in members]
+    stored = stored_families(report, ids)  # as synthesis counted them
+    if stored is None:
+        stored = family_groups(ids, family_links(report.get("reuse") or [], members, threshold))
+    sources = len(stored)
     db.execute(
         "UPDATE story_list SET sources = ?, threshold = ? WHERE id = ?",
         (sources, threshold, story_id),

@@ -75,6 +75,9 @@ def synthesize_story(links: StoryLinks, settings: Settings) -> StoryReport:
         reuse=links.reuse,
         inferred_dates=inferred,
         key_days=tuple(_key_days(docs, families, story, settings)),
+        families=tuple(
+            tuple(a for a in links.story.articles if a in family) for family in families
+        ),
     )
     return with_first_reports(report, docs)  # who reported each entry and claim first
 
