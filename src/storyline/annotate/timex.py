@@ -16,7 +16,11 @@ Conventions:
 * Direction comes from the tense of the sentence around the expression, read from cheap
   lexical cues (will/'ll/is to/scheduled/plans/next/upcoming vs was/had/said/-ed/ago): in
   past-tense news a bare weekday or month is the latest one on or before the DCT, in a
-  future-tense sentence the next one. No parser is used; every pattern is precompiled.
+  future-tense sentence the next one. "since" before an expression makes it past, a
+  deadline word ("until", "by", "of record") future unless the sentence is in the past
+  perfect ("had filed reports by Wednesday"); "Wednesday's ruling" is a past day. A date
+  or month less than ``SOON`` days ahead wins over one most of a year back. No parser is
+  used; every pattern is precompiled.
 * "the previous day", "a day after", "the next day" are resolved against the last day
   resolved earlier in the text, else the DCT; ``anchor`` records which.
 * With ``dct=None`` explicit dates still resolve and relative ones keep ``value=None``;
@@ -37,8 +41,10 @@ from storyline.annotate.timex_calendar import (
     PRESENT,
     Context,
     Resolved,
+    mod_of,
     parse_value,
 )
+from storyline.annotate.timex_lexicon import MONTHS, SEASONS
 from storyline.annotate.timex_patterns import Candidate, find_candidates, glue_between
 from storyline.annotate.timex_resolve import resolve, time_of_day
 from storyline.model import Sentence, Timex
@@ -96,7 +102,7 @@ def split_sentences(text: str, article_id: str = "") -> tuple[Sentence, ...]:
 
 
 _DEADLINE = re.compile(
-    r"\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as|effective|payable|starting|"
+    r"\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as|effective|payable|starting|of\s+record|"
     r"(?:extended|postponed|delayed|adjourned)\s+(?:\w+\s+)?to)"
     r"\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -109,6 +115,8 @@ def _tense(text: str, start: int, end: int, lo: int, hi: int) -> tuple[str | Non
     A deadline preposition right before the expression ("until Tuesday", "by Jan. 14")
     makes it future. Without any cue: (None, a large distance).
     """
+    if _SINCE.search(text, max(lo, start - 32), start):
+        return PAST, 0  # "since (shortly after) the Oct. 23 slaying"
     deadline = _DEADLINE.search(text, max(lo, start - 16), start) is not None
     best: tuple[int, str] | None = None
     for cue_start, cue_end, tense in _cues(text, lo, hi):
@@ -117,11 +125,16 @@ def _tense(text: str, start: int, end: int, lo: int, hi: int) -> tuple[str | Non
         distance = start - cue_end if cue_end <= start else cue_start - end
         if best is None or distance < best[0]:
             best = (distance, tense)
-    if deadline:
-        return FUTURE, 0
+    if deadline and not _PERFECT.search(text, lo, hi):
+        return FUTURE, 0  # "until Tuesday", but "had filed reports by Wednesday" is past
     return (best[1], best[0]) if best else (None, 1 << 20)
 
 
+_SINCE = re.compile(
+    r"\bsince\s+(?:(?:shortly|just|soon|right|after|before|the|early|late|mid)\s+)*$",
+    re.IGNORECASE,
+)
+_PERFECT = re.compile(r"\bhad\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:be|been|being)\s+$", re.IGNORECASE)
 
 
@@ -170,9 +183,11 @@ def find_timexes(
         nxt = cands[i + 1] if i + 1 < len(cands) else None
         if nxt is not None and glue_between(text, cand.end, nxt.start):
             res = _combine(cand, nxt, ctx)
-            if res is not None:
-                end = nxt.end
-                i += 1
+        if nxt is not None and res is None and _OF.fullmatch(text, cand.end, nxt.start):
+            res = _spoken_year_of(cand, nxt, ctx)
+        if res is not None and nxt is not None:
+            end = nxt.end
+            i += 1
         if res is None:
             res = resolve(cand, ctx)
         i += 1
@@ -200,11 +215,18 @@ def find_timexes(
     return out
 
 
+_YEAR_BACK = re.compile(r"years?\s+(?:ago|earlier|before)", re.IGNORECASE)
+
+
 def _year_back(cand: Candidate, res: Resolved, anchor_value: str | None) -> bool:
     """True for "a year earlier" counted back from the period under report: the next "a
     year ago" compares with that period again, not with the one a year before it."""
     if cand.rule.name in ("year_earlier", "period_year"):
         return True
+    if cand.rule.name == "ago" and _YEAR_BACK.fullmatch(
+        cand.match.group("unit") + " " + cand.match.group("dir")
+    ):
+        return True  # "a year ago", "a year earlier": the comparison period, never an anchor
     return (
         cand.rule.name == "ago"
         and res.anchor is not None
@@ -228,6 +250,26 @@ def _combine(first: Candidate, second: Candidate, ctx: Context) -> Resolved | No
         return None
     value = day_res.point.isoformat() + time_of_day(clock.match)
     return Resolved("TIME", value, day_res.mod, day_res.anchor, day_res.point)
+
+
+_OF = re.compile(r"\s+(?:of\s+)?|,\s*")
+
+
+def _spoken_year_of(first: Candidate, second: Candidate, ctx: Context) -> Resolved | None:
+    """A month or season with a spoken year ("January nineteen ninety-seven")."""
+    if first.rule.name not in ("month", "season") or second.rule.name != "spoken_year":
+        return None
+    m = first.match
+    if (m.group("rel") or "the").lower() != "the":
+        return None  # "last spring nineteen ninety" is not one expression
+    year = resolve(second, ctx)
+    if year is None or year.value is None:
+        return None
+    if first.rule.name == "month":
+        part = f"{MONTHS[m.group('mon').lower()]:02d}"
+    else:
+        part = SEASONS[m.group("season").lower()]
+    return Resolved("DATE", f"{year.value}-{part}", mod_of(m))
 
 
 def resolve_timexes(

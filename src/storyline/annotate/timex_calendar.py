@@ -117,7 +117,12 @@ def direction(ctx: Context, default: int = -1) -> int:
 
 
 def pick(
-    candidates: list[date], dct: date, direction: int, far_cue: bool = False, slack: int = 0
+    candidates: list[date],
+    dct: date,
+    direction: int,
+    far_cue: bool = False,
+    slack: int = 0,
+    soon: int = 0,
 ) -> date:
     """Choose among dates one year apart: latest on/before DCT, first on/after, or nearest.
 
@@ -126,14 +131,18 @@ def pick(
 
     With ``far_cue`` (the past-tense cue is far from the expression) a date less than 100
     days ahead that is at least three times closer than the past one wins: explicit dates
-    just ahead of the DCT are mostly announced events ("payable Dec. 7").
+    just ahead of the DCT are mostly announced events ("payable Dec. 7"). A date at most
+    ``soon`` days ahead wins over one most of a year back even with a near past cue ("the
+    alliance decided to admit them in early March", written in February).
     """
     if direction < 0:
         before = [c for c in candidates if (c - dct).days <= slack]
         after = [c for c in candidates if (c - dct).days > slack]
-        if far_cue and before and after:
+        if before and after:
             ahead, back = (min(after) - dct).days, (dct - max(before)).days
-            if ahead < 100 and 3 * ahead < back:
+            if far_cue and ahead < 100 and 3 * ahead < back:
+                return min(after)
+            if ahead <= soon and back >= 300:
                 return min(after)
         return max(before) if before else min(candidates)
     if direction > 0:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storyline.annotate.timex_filters import before_event, keep
 from storyline.annotate.timex_lexicon import (
     MOD_WORDS,
     MONTHS,
@@ -124,7 +125,8 @@ RULES: tuple[Rule, ...] = (
         "quarter",
         rf"(?:\b(?:the|its|a|their)\s+(?=[^\s]+\s))?(?:(?P<y1>{YEAR})\s+)?"
         r"(?:(?P<yago>year[\s-](?:ago|earlier))\s+|(?P<yrel>next|last|this)\s+year's\s+)?(?:fiscal[\s-]+)?"
-        r"\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?(?P<qh>quarter|half)\b"
+        r"\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|(?:last|final)(?=\s+(?:quarter|half)\s+of\s+"
+        rf"(?:fiscal\s+)?{YEAR}\b))[\s-]+(?:fiscal[\s-]+)?(?P<qh>quarter|half)\b"
         rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR})\b)?",
     ),
     _rule("quarter_code", rf"\b(?P<qc>[QH])(?P<q>[1-4])(?:\s+(?P<y2>{YEAR}))?\b"),
@@ -249,22 +251,6 @@ def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
 #: "twenty years after the first astronauts": a duration before an event (TimeML), not a
 #: date anchored on the previous one; day- and week-scale offsets stay anchored dates
 AGO_DURATION = Rule("ago_duration", RULES[[r.name for r in RULES].index("ago")].pattern, "DURATION")
-_EVENT_OFFSET = re.compile(
-    r"(?:seconds?|minutes?|hours?|months?|quarters?|years?|decades?|centur(?:y|ies)|millenni\w*)",
-    re.IGNORECASE,
-)
-_EVENT_FOLLOWS = re.compile(r"\s*[\w$\"“‘']")
-
-
-def _before_event(match: re.Match[str], text: str, end: int) -> bool:
-    """True for "N months after <event>" (an event follows, the unit is not day-scale)."""
-    return (
-        match.group("dir").lower() in ("after", "before")
-        and _EVENT_OFFSET.fullmatch(match.group("unit")) is not None
-        and _EVENT_FOLLOWS.match(text, end) is not None
-    )
-
-
 #: rules that take priority when two matches have the same span length
 _PRIORITY = {rule.name: i for i, rule in enumerate(RULES)}
 _PRIORITY[AGO_DURATION.name] = _PRIORITY["ago"]
@@ -286,8 +272,8 @@ def find_candidates(text: str) -> list[Candidate]:
             if rule.name in ("quarter", "duration") and _ADJECTIVAL.search(text, start, end):
                 det = _DETERMINER.match(text, start, end)
                 start = det.end() if det else start
-            if end > start and _keep(rule.name, match, text):
-                if rule.name == "ago" and _before_event(match, text, end):
+            if end > start and keep(rule.name, match, text):
+                if rule.name == "ago" and before_event(match, text, end):
                     end = match.start("dir")
                     while text[end - 1].isspace():
                         end -= 1
@@ -324,53 +310,6 @@ def _matches(rule: Rule, text: str, spans: list[tuple[int, int]]) -> list[re.Mat
     for lo, hi in windows:
         out.extend(rule.pattern.finditer(text, lo, hi))
     return out
-
-
-_MAY_OK = re.compile(
-    r"(?:\b(?:in|of|since|until|by|during|from|to|through|before|after|last|next|this|early|late|"
-    r"mid|and|or|between|since|till)\s+|-)$",
-    re.IGNORECASE,
-)
-
-
-_PREP = re.compile(
-    r"\b(?:in|since|by|until|from|through|during|of|before|after|to|early|late|mid)\s+$",
-    re.IGNORECASE,
-)
-
-
-_COUNTED = re.compile(r"\s+(?!(?:was|has|is|as)\b)[a-z]+s\b")
-
-
-def _keep(name: str, match: re.Match[str], text: str) -> bool:
-    """Context filters that patterns alone cannot express cheaply."""
-    if name == "month" and match.group("mon") in ("May", "March") and not match.group("rel"):
-        before = text[max(0, match.start() - 12) : match.start()]
-        return bool(match.group("edge") or match.group("edge2") or _MAY_OK.search(before))
-    if name == "year" and not (match.group("edge") or match.group("fiscal")):
-        prev = text[match.start() - 1] if match.start() > 0 else " "
-        if prev in "$,.#-/" or prev.isdigit():
-            return False  # "$1990", "1,1990", "12-1990"
-        # "2000 people": a count, not a year, unless a preposition introduced it
-        before = text[max(0, match.start() - 12) : match.start()]
-        after = text[match.end() : match.end() + 12]
-        if not match.group("edge2") and not _PREP.search(before) and _COUNTED.match(after):
-            return False
-    if (
-        name == "duration"
-        and match.group("num").lower() == "a"
-        and match.group("unit").lower() == "second"
-    ):
-        return False  # "a second time"
-    if (
-        name == "duration"
-        and match.group("num").lower() in ("a", "an")
-        and not (match.group("rel") or match.group("modw"))
-    ):
-        before = text[max(0, match.start() - 10) : match.start()]
-        if re.search(r"(?:\bper|\bonce|\btwice|\btimes|\$[\d.,]+|\bcents?)\s*$", before):
-            return False
-    return True
 
 
 def glue_between(text: str, left_end: int, right_start: int) -> bool:

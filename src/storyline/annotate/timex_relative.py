@@ -51,6 +51,9 @@ def _r_period_year(m: re.Match[str], ctx: Context) -> Resolved | None:
     parsed = parse_value(ctx.anchor_value)
     if parsed and parsed[1] in ("Q", "H") and ctx.anchor_value:
         return Resolved("DATE", f"{m['y']}-{ctx.anchor_value[5:7]}", None, ctx.anchor_value)
+    if m["p"].lower() == "quarter" and ctx.dct is not None:  # the quarter under report
+        quarter = fmt(last_completed_quarter(ctx.dct), "Q")[5:]
+        return Resolved("DATE", f"{m['y']}-{quarter}", None, ctx.dct.isoformat())
     return Resolved("DATE", m["y"])
 
 
@@ -154,6 +157,8 @@ def _r_ago(m: re.Match[str], ctx: Context) -> Resolved | None:
                 return unresolved("DATE", mod_of(m))
             parsed = (ctx.anchor, "D")
         base, gran = parsed
+        if gran == "D" and unit in ("Y", "DE", "CE") and ctx.dct == base:
+            gran = "Y"  # "a year earlier" with nothing dated before it: as "a year ago"
     if unit in ("S",) or m["unit"].lower().startswith(("hour", "minute")):
         d = base
     elif n != int(n):
@@ -169,12 +174,26 @@ def _r_vague_ago(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved("DATE", "PAST_REF" if m["dir"].lower() in ("ago", "earlier") else "FUTURE_REF")
 
 
+#: a count or a plural noun right before "a day"/"a year" makes it a rate (a SET)
+_RATE = re.compile(
+    r"(?:\d|\b(?:million|billion|thousand|hundred|dozen)|\b(?!(?:is|was|has|as|this|its|his|"
+    r"us|yes|less|unless|plus|thus|perhaps|always|sometimes|whereas)\b)[a-z]{2,}s)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _r_duration(m: re.Match[str], ctx: Context) -> Resolved | None:
     unit_word = m["unit"].lower()
     unit = unit_code(unit_word)
     time_unit = unit_word.startswith(("hour", "minute", "second"))
     n = parse_number(m["num"])
     mod = mod_of(m) or ("EQUAL_OR_MORE" if m["num2"] else None)
+    if (
+        m["num"].lower() in ("a", "an")
+        and not (m["det"] or m["rel"] or m["modw"])
+        and _RATE.search(m.string, max(0, m.start() - 24), m.start())
+    ):
+        return Resolved("SET", duration_value(1, unit, time_unit))  # "$2 million a year"
     return Resolved("DURATION", duration_value(n, unit, time_unit), mod)
 
 
@@ -194,6 +213,9 @@ def _r_part_of_day(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved("TIME", f"{d.isoformat()}T{pod}", None, ctx.dct.isoformat(), d)
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
 def _r_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     mod = mod_of(m)
     pod = m["pod"]
@@ -201,7 +223,10 @@ def _r_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     if ctx.dct is None:
         return unresolved(typ, mod)
     rel = m["rel"].lower() if m["rel"] else None
-    d = weekday_date(WEEKDAYS[m["wd"].lower()], ctx.dct, rel, direction(ctx))
+    way = direction(ctx)
+    if rel is None and _POSSESSIVE.match(m.string, m.end()):
+        way = -1  # "Wednesday's ruling": news reports an event that took place
+    d = weekday_date(WEEKDAYS[m["wd"].lower()], ctx.dct, rel, way)
     value = d.isoformat()
     if pod:
         value += "T" + PARTS_OF_DAY[pod.lower()] if pod.lower() != "midnight" else "T24:00"

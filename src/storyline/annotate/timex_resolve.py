@@ -45,6 +45,7 @@ _REF_WORDS = {
     "recently": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF",
     "formerly": "PAST_REF", "the past": "PAST_REF", "soon": "FUTURE_REF",
 }  # fmt: skip
+SOON = 45  # days: a month name or date this close ahead is the coming one (see ``pick``)
 _SET_ADVERBS = {
     "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
     "quarterly": "P3M", "hourly": "PT1H", "nightly": "P1D", "biweekly": "P2W",
@@ -111,7 +112,7 @@ def _month_day(
         same = [o for o in options if o.weekday() == WEEKDAYS[weekday.lower()]]
         if same:
             return dated(pick(same, ctx.dct, 0), "D", ctx, mod)
-    d = pick(options, ctx.dct, direction(ctx, 0), ctx.cue_distance > NEAR, slack=7)
+    d = pick(options, ctx.dct, direction(ctx, 0), ctx.cue_distance > NEAR, slack=7, soon=SOON)
     return dated(d, "D", ctx, mod)
 
 
@@ -140,7 +141,7 @@ def _r_month(m: re.Match[str], ctx: Context) -> Resolved | None:
         d = this
     else:
         options = [date(y - 1, month, 1), this, date(y + 1, month, 1)]
-        d = pick(options, cur, direction(ctx, 0), ctx.cue_distance > NEAR)
+        d = pick(options, cur, direction(ctx, 0), ctx.cue_distance > NEAR, soon=SOON)
     return dated(d, "M", ctx, mod_of(m))
 
 
@@ -197,12 +198,13 @@ def _quarter(q: int, half: bool, year: str | None, ctx: Context, mod: str | None
 
 
 def _r_quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
-    q = ORDINALS[m["q"].lower()]
+    half = m["qh"].lower() == "half"
+    q = 2 if half and m["q"].lower() in ("last", "final") else ORDINALS[m["q"].lower()]
     year = m["y1"] or m["y2"]
     if not year and ctx.dct is not None and (m["yago"] or m["yrel"]):
         step = {"next": 1, "this": 0}.get((m["yrel"] or "").lower(), -1)
         year = str(ctx.dct.year + step)  # "the year-ago third quarter", "next year's first"
-    return _quarter(q, m["qh"].lower() == "half", year, ctx, None)
+    return _quarter(q, half, year, ctx, None)
 
 
 def _r_month_rel_year(m: re.Match[str], ctx: Context) -> Resolved | None:
