@@ -82,8 +82,9 @@ def claim_v1(claim: Claim, first: FirstReport | None = None) -> dict[str, Any]:
 
 
 def story_v1(report: StoryReport) -> dict[str, Any]:
-    """The ``storyline/v1`` story object, plus ``key_days`` (for the story page; not part of
-    the exported schema) when the story spans weeks."""
+    """The ``storyline/v1`` story object, plus what is stored for the pages only
+    (``PAGE_ONLY``, not part of the exported schema): ``key_days`` when the story spans
+    weeks, ``families``."""
     story = report.story
     data: dict[str, Any] = {
         "id": story.id,
