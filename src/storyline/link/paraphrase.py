@@ -23,6 +23,15 @@ Off by default (setting ``reuse_paraphrase``): on bench/copies_eval.py it found 
 the content-term rules missed and merged more independent reports (precision 0.474 against
 0.493), at 3-4 times the cost of ``story_links``; the seeds' 002/003 are joined by the
 ``wire_partial_sentences`` rule instead. Turn it on for corpora of rough translations.
+
+The signal can also be MiniLM sentence embeddings (``reuse_paraphrase_signal = "minilm"``,
+extra ``embed``; only the sentences of candidate pairs are encoded). Measured on
+bench/copies_eval.py beside the verbatim family rule, it finds no copy the rules miss
+either, and merges more independent reports than character n-grams at the same score
+(precision 0.668 at 0.45, 0.848 at 0.55, 0.907 at 0.65 against 0.926 without a signal) at
+~25 times the cost (median 1.0 s per 20-article story against 39 ms): embeddings measure
+what a sentence means, and independent reports of one event mean the same; copying shows in
+the wording.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.config import Settings
+from storyline.errors import ConfigError
 from storyline.link.features import fold, strip_header
 from storyline.model import AnnotatedArticle
 
@@ -60,11 +70,41 @@ def ngram_similarity(
     return np.asarray(rows_l.multiply(rows_r).sum(axis=1), dtype=np.float64).ravel()
 
 
+#: the paraphrase signals (setting ``reuse_paraphrase_signal``)
+SIGNALS = ("ngram", "minilm")
+
+
+def semantic_similarity(
+    texts: Sequence[str], left: NDArray[np.int64], right: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Cosine similarity of the MiniLM embeddings of ``texts[left[k]]`` and
+    ``texts[right[k]]`` for each k; only the texts in a pair are encoded (extra ``embed``)."""
+    if left.size == 0:
+        return np.zeros(0)
+    from storyline.link.embed import load_encoder
+
+    used = np.unique(np.concatenate([left, right]))
+    position = {int(u): k for k, u in enumerate(used.tolist())}
+    vectors = load_encoder()([texts[int(u)] for u in used.tolist()]).astype(np.float64)
+    rows_l = vectors[[position[int(i)] for i in left.tolist()]]
+    rows_r = vectors[[position[int(i)] for i in right.tolist()]]
+    return np.asarray(np.clip(np.einsum("ij,ij->i", rows_l, rows_r), 0.0, 1.0), dtype=np.float64)
+
+
+def signal_similarity(
+    signal: str, texts: Sequence[str], left: NDArray[np.int64], right: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """The paraphrase signal named ``signal`` (``SIGNALS``; checked by ``paraphrased``)."""
+    if signal == "minilm":
+        return semantic_similarity(texts, left, right)
+    return ngram_similarity(texts, left, right)
+
+
 def paraphrase_scores(
     lexical: NDArray[np.float64], ngram: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """The paraphrase score of candidate pairs: the mean of their content-term similarity
-    and their character n-gram similarity."""
+    and their paraphrase signal (character n-grams or MiniLM)."""
     return np.round(0.5 * lexical + 0.5 * ngram, 6)
 
 
@@ -101,6 +141,11 @@ def paraphrased(
     similarity: pairs at ``reuse_threshold`` keep theirs; lower ones are kept when their
     paraphrase score reaches ``reuse_paraphrase_threshold`` and rank below every lexical
     match (score times the threshold), so paraphrases only add to what sentence reuse finds."""
+    if settings.reuse_paraphrase_signal not in SIGNALS:
+        raise ConfigError(
+            f"setting 'reuse_paraphrase_signal' is {settings.reuse_paraphrase_signal!r}; use "
+            f"one of {', '.join(SIGNALS)}"
+        )
     threshold = settings.reuse_threshold
     low = lexical < threshold
     keep = ~low
@@ -110,10 +155,11 @@ def paraphrased(
             [[(s.index, strip_header(s.text) if s.index == 0 else s.text) for s in d.sentences]
              for d in docs]
         )  # fmt: skip
-        ngram = ngram_similarity(
-            texts.texts, texts.of(first[low], a[low]), texts.of(second[low], b[low])
-        )
-        scores = paraphrase_scores(lexical[low], ngram)
+        signal = signal_similarity(
+            settings.reuse_paraphrase_signal,
+            texts.texts, texts.of(first[low], a[low]), texts.of(second[low], b[low]),
+        )  # fmt: skip
+        scores = paraphrase_scores(lexical[low], signal)
         keep[low] = scores >= settings.reuse_paraphrase_threshold
         similarity[low] = scores * threshold
     return keep, similarity
