@@ -164,11 +164,12 @@ def test_anchored_expressions_use_preceding_date() -> None:
         "On Friday, seven Israelis were killed, a day after nine Palestinians were killed. "
         "The previous day, the army raided Jenin. The next day, protests began."
     )
-    after = get(text, "a day after")
-    assert (after.value, after.anchor) == ("2023-01-28", "2023-01-27")
+    # "a day after <event>": a duration before an event (TimeML), never an anchor
+    after = get(text, "a day")
+    assert (after.type, after.value) == ("DURATION", "P1D")
     prev = get(text, "The previous day")
-    assert (prev.value, prev.anchor) == ("2023-01-27", "2023-01-28")
-    assert get(text, "The next day").value == "2023-01-28"
+    assert (prev.value, prev.anchor) == ("2023-01-26", "2023-01-27")
+    assert get(text, "The next day").value == "2023-01-27"
     # no earlier date: anchored on the DCT
     alone = get("The previous day, the army raided Jenin.", "The previous day")
     assert (alone.value, alone.anchor) == ("2023-01-30", "2023-01-31")

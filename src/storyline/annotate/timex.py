@@ -19,8 +19,14 @@ Conventions:
   future-tense sentence the next one. "since" before an expression makes it past, a
   deadline word ("until", "by", "of record") future unless the sentence is in the past
   perfect ("had filed reports by Wednesday"); "Wednesday's ruling" is a past day. A date
-  or month less than ``SOON`` days ahead wins over one most of a year back. No parser is
-  used; every pattern is precompiled.
+  or month less than ``SOON`` days ahead wins over one most of a year back. A cue after
+  the expression counts double (verbs mostly precede their time: "appeared in court Tuesday
+  and is due back"), one beyond "that"/"but"/"because" belongs to another clause, and a
+  third-person schedule verb ("takes effect Monday", "reopens Tuesday") points ahead. No
+  parser is used; every pattern is precompiled.
+* A dateline within three days of the DCT ("WASHINGTON, March 12 (Xinhua) --", "said in an
+  editorial on Monday, Oct. 26:") is the day the story was written for: relative
+  expressions count from it.
 * "the previous day", "a day after", "the next day" are resolved against the last day
   resolved earlier in the text, else the DCT; ``anchor`` records which.
 * With ``dct=None`` explicit dates still resolve and relative ones keep ``value=None``;
@@ -45,7 +51,12 @@ from storyline.annotate.timex_calendar import (
     parse_value,
 )
 from storyline.annotate.timex_lexicon import MONTHS, SEASONS
-from storyline.annotate.timex_patterns import Candidate, find_candidates, glue_between
+from storyline.annotate.timex_patterns import (
+    Candidate,
+    dateline_date,
+    find_candidates,
+    glue_between,
+)
 from storyline.annotate.timex_resolve import resolve, time_of_day
 from storyline.model import Sentence, Timex
 
@@ -53,15 +64,19 @@ __all__ = ["calendar_date", "find_timexes", "resolve_timexes", "split_sentences"
            "timex_json"]  # fmt: skip
 
 _TENSE_CUES = re.compile(
-    r"\b(?P<fut>will|won't|shall|is\s+to|are\s+to|(?:is|are)\s+due|scheduled\s+to|set\s+to|"
+    r"\b(?P<fut>will|won't|wouldn't|shall|is\s+to|are\s+to|(?:is|are)\s+due|scheduled\s+to|set\s+to|"
     r"plans?\s+to|planned\s+to|planning|scheduled|going\s+to|expected|expects?\s+to|intends?\s+to|"
-    r"would|upcoming|tomorrow|(?:is|are)\s+(?:meeting|visiting|travell?ing|holding))\b|"
+    r"would|upcoming|tomorrow|(?:is|are)\s+forecast|(?:is|are)\s+(?:meeting|visiting|travell?ing|holding))\b|"
     r"(?P<fut2>'ll)\b|"
+    r"\b(?P<fut3>(?:begin|open|start|end|close|expire|resume|reopen|convene|conclude|"
+    r"meet|travel|visit|arrive|leave|return|host|play|debut|air)s|takes\s+effect|"
+    r"kicks\s+off|wraps\s+up|go\s+to\s+the\s+polls)\b|"
+    r"\b(?P<pres2>(?:was|were)\s+(?:scheduled|expected|set|due|supposed|planning|going)\s+to)\b|"
     r"\b(?P<past>was|were|had|did|said|told|ago|last|earlier|yesterday|previous|came|went|"
     r"met|began|took|gave|made|held|left|fell|rose|saw|won|lost|got|led|sent|spoke|brought|"
     r"bought|sold|thought|found|became|paid|struck|ran|wrote|spent|built|stood|felt|fought|"
     r"caught|meant|grew|drew|threw|flew|shot|broke|chose|drove|knew|sought|"
-    r"(?-i:(?<![A-Z])[a-z]{2,}(?<!e)ed))\b|"
+    r"(?-i:(?<![A-Z])(?<!\ba\s)(?<!\ban\s)(?<!\bthe\s)[a-z]{2,}(?<!e)ed))\b|"
     r"\b(?P<pres>is|are|am|has|have)\b",
     re.IGNORECASE,
 )
@@ -117,12 +132,17 @@ def _tense(text: str, start: int, end: int, lo: int, hi: int) -> tuple[str | Non
     """
     if _SINCE.search(text, max(lo, start - 32), start):
         return PAST, 0  # "since (shortly after) the Oct. 23 slaying"
-    deadline = _DEADLINE.search(text, max(lo, start - 16), start) is not None
+    deadline_match = _DEADLINE.search(text, max(lo, start - 16), start)
+    deadline = deadline_match is not None and not (
+        deadline_match.group().lower().rstrip().endswith("the") and _NOUN.match(text, end)
+    )  # "by the Feb. 23 accord": a date naming an event, not a deadline
     best: tuple[int, str] | None = None
     for cue_start, cue_end, tense in _cues(text, lo, hi):
         if start <= cue_start < end:
             continue
-        distance = start - cue_end if cue_end <= start else cue_start - end
+        distance = start - cue_end if cue_end <= start else _AFTER * (cue_start - end)
+        if _THAT.search(text, min(end, cue_end), max(start, cue_start)):
+            distance += _CLAUSE  # "said on Sunday that it would": a cue in another clause
         if best is None or distance < best[0]:
             best = (distance, tense)
     if deadline and not _PERFECT.search(text, lo, hi):
@@ -135,6 +155,12 @@ _SINCE = re.compile(
     re.IGNORECASE,
 )
 _PERFECT = re.compile(r"\bhad\b", re.IGNORECASE)
+_NOUN = re.compile(r"\s+(?!(?:to|and|or|at|in|on|for|of|by|with|from)\b)[a-z]{3,}")
+_THAT = re.compile(
+    r"\b(?:that|but|while|whereas|although|though|because)\b", re.IGNORECASE
+)  # a clause boundary
+_AFTER = 2  # a cue after the expression counts double: verbs mostly precede their time
+_CLAUSE = 60  # characters a clause boundary adds to a cue's distance
 _PASSIVE = re.compile(r"\b(?:be|been|being)\s+$", re.IGNORECASE)
 
 
@@ -146,6 +172,7 @@ def _cues(text: str, lo: int, hi: int) -> tuple[tuple[int, int, str], ...]:
         kind = cue.lastgroup or "past"
         if kind == "past" and _PASSIVE.search(text, max(lo, cue.start() - 7), cue.start()):
             continue
+        # "was scheduled to leave Tuesday": planned before, done or not yet (the nearest day)
         tense = FUTURE if kind.startswith("fut") else PAST if kind == "past" else PRESENT
         cues.append((cue.start(), cue.end(), tense))
     return tuple(cues)
@@ -167,6 +194,7 @@ def find_timexes(
     expression outside every sentence gets sentence index -1.
     """
     starts = [s.start for s in sentences]
+    dct = dateline_date(text, dct)
     anchor: date | None = dct
     anchor_value: str | None = dct.isoformat() if dct else None
     cands = find_candidates(text)
@@ -190,6 +218,8 @@ def find_timexes(
             i += 1
         if res is None:
             res = resolve(cand, ctx)
+            if res is not None and out:
+                res = _range_end(out[-1], cand, res, text)
         i += 1
         if res is None:
             continue
@@ -215,6 +245,31 @@ def find_timexes(
     return out
 
 
+_RANGE = re.compile(r"\s*(?:and|to|through|until|till|or|-|–|—)\s*", re.IGNORECASE)
+_MONTH_VALUE = re.compile(r"(\d{4})-(\d\d)(?:-(\d\d))?$")
+
+
+def _range_end(prev: Timex, cand: Candidate, res: Resolved, text: str) -> Resolved:
+    """The second month or day of a range or pair ("December and January", "from Dec. 28 to
+    Jan. 3") in the year that puts it after the first one."""
+    if cand.rule.name not in ("month", "month_day", "day_month") or res.value is None:
+        return res
+    if cand.match.groupdict().get("rel") or cand.match.groupdict().get("y"):
+        return res
+    first, second = _MONTH_VALUE.match(prev.value or ""), _MONTH_VALUE.match(res.value)
+    if first is None or second is None or not _RANGE.fullmatch(text, prev.end, cand.start):
+        return res
+    if bool(first.group(3)) != bool(second.group(3)):
+        return res  # a month and a day: no range
+    start = (int(first.group(1)), first.group(2), first.group(3) or "")
+    year = start[0] + ((second.group(2), second.group(3) or "") < start[1:])
+    if year == int(second.group(1)):
+        return res
+    value = f"{year}{res.value[4:]}"
+    point = res.point.replace(year=year) if res.point is not None else None
+    return Resolved(res.type, value, res.mod, res.anchor, point)
+
+
 _YEAR_BACK = re.compile(r"years?\s+(?:ago|earlier|before)", re.IGNORECASE)
 
 
@@ -228,7 +283,7 @@ def _year_back(cand: Candidate, res: Resolved, anchor_value: str | None) -> bool
     ):
         return True  # "a year ago", "a year earlier": the comparison period, never an anchor
     return (
-        cand.rule.name == "ago"
+        cand.rule.name in ("ago", "rel_unit")  # "a year ago", "$3 million last year"
         and res.anchor is not None
         and res.anchor == anchor_value
         and re.search(r"-[QH]\d", res.value or "") is not None

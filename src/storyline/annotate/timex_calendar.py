@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from storyline.annotate.timex_lexicon import (
     MOD_WORDS,
+    MONTHS,
     UNITS,
 )
 
@@ -76,8 +77,8 @@ def shift(d: date, n: int, unit: str) -> date:
     """``d`` moved by ``n`` units (D, W, WE, M, Q, H, Y, DE, CE); months clamp the day."""
     if unit in ("D", "S"):
         return d + timedelta(days=n)
-    if unit in ("W", "WE"):
-        return d + timedelta(weeks=n)
+    if unit in ("W", "WE", "FN"):
+        return d + timedelta(weeks=n * (2 if unit == "FN" else 1))
     months = n * {"M": 1, "Q": 3, "H": 6, "Y": 12, "DE": 120, "CE": 1200}.get(unit, 12)
     total = d.year * 12 + d.month - 1 + months
     year, month = divmod(total, 12)
@@ -188,7 +189,7 @@ def unit_code(word: str) -> str:
 def duration_value(n: float | None, unit: str, time_unit: bool) -> str:
     if n is None:
         return f"PTX{unit}" if time_unit else f"PX{unit}"
-    scale = {"DE": (10, "Y"), "CE": (100, "Y"), "ML": (1000, "Y"), "WE": (2, "D")}
+    scale = {"DE": (10, "Y"), "CE": (100, "Y"), "ML": (1000, "Y"), "WE": (2, "D"), "FN": (2, "W")}
     if unit in scale:
         factor, unit = scale[unit]
         n *= factor
@@ -216,3 +217,27 @@ def last_completed_quarter(dct: date) -> date:
 def period_code(unit: str) -> str:
     return {"century": "CE", "decade": "DE", "week": "W", "weekend": "WE", "month": "M",
             "quarter": "Q", "year": "Y", "day": "D"}.get(unit, "Y")  # fmt: skip
+
+
+_PERIOD_END = re.compile(
+    r"[\s-]+(?:ended|ending|that\s+ended)\s+(?:on\s+)?(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?P<d>\d{1,2})\b"
+    r"(?:,?\s+(?P<y>(?:19|20)\d\d)\b)?"
+)
+
+
+def period_end(m: re.Match[str], dct: date | None) -> date | None:
+    """The end of a period named by its last day ("the quarter ended Sept. 30"): that day
+    in the year given, else the latest one on or before ``dct``; None if none follows."""
+    end = _PERIOD_END.match(m.string, m.end())
+    month = MONTHS.get(end["mon"].lower()) if end else None
+    if end is None or month is None:
+        return None
+    years = [int(end["y"])] if end["y"] else [dct.year, dct.year - 1] if dct else []
+    for year in years:
+        try:
+            day = date(year, month, int(end["d"]))
+        except ValueError:
+            return None
+        if end["y"] or dct is None or day <= dct + timedelta(days=7):
+            return day
+    return None

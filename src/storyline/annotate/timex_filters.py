@@ -14,7 +14,8 @@ import re
 from storyline.annotate.timex_lexicon import VAGUE_NUMBERS
 
 _EVENT_OFFSET = re.compile(
-    r"(?:seconds?|minutes?|hours?|months?|quarters?|years?|decades?|centur(?:y|ies)|millenni\w*)",
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|"
+    r"millenni\w*)",
     re.IGNORECASE,
 )
 _SUB_DAY = re.compile(r"(?:seconds?|minutes?|hours?)", re.IGNORECASE)
@@ -22,8 +23,8 @@ _EVENT_FOLLOWS = re.compile(r"\s*[\w$\"“‘']")
 
 
 def before_event(match: re.Match[str], text: str, end: int) -> bool:
-    """True for "N months after <event>" (an event follows, the unit is not day-scale),
-    and for offsets that name no day: "an hour later", "a few days later"."""
+    """True for "N days/months after <event>" (an event follows), and for offsets that
+    name no day: "an hour later", "a few days later"."""
     word = match.group("dir").lower()
     if word in ("later", "earlier", "after", "before") and (
         _SUB_DAY.fullmatch(match.group("unit")) is not None
@@ -51,13 +52,22 @@ _PREP = re.compile(
 
 
 _TITLE = re.compile(r"[A-Z][a-z]+")
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][A-Za-z]*\s+$")
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_NAMED_DAY = re.compile(
+    r"\b(?-i:Super|Black|Good|Ash|Bloody|Cyber|Holy|Palm|Maundy|Easter|News)\s+$"
+)  # "Super Tuesday", "Good Friday", "Fox News Sunday"
+_USA = re.compile(r"\b(?-i:USA)\s+$")
+_DAY_RANGE = re.compile(r"(?:st|nd|rd|th)?-(\d{1,2})\b")
+_PRE_POST = re.compile(r"\b(?:pre|post)-$", re.IGNORECASE)
 _HIGH_NOON = re.compile(r"\bhigh\s+noon$", re.IGNORECASE)
 _SOON_SIGNAL = re.compile(r"\s+(?:after|before)\b", re.IGNORECASE)
 _AS_POSSIBLE = re.compile(r"\s+as\s+(?:possible|practicable|feasible)\b", re.IGNORECASE)
 _FRACTION = re.compile(
     r"\s+of\s+(?:the|its|their|his|her|our|all|a|an|this|that|these|those)\b", re.IGNORECASE
 )
-_AGE = re.compile(r"\s+old\b", re.IGNORECASE)
+_FRACTION_OF_MANY = re.compile(r"\s+of\s+(?-i:[a-z]+s)\b")  # "three-quarters of precincts"
+_AGE = re.compile(r"[\s-]+(?:old|older|younger|young)\b", re.IGNORECASE)
 _COUNTED = re.compile(r"\s+(?!(?:was|has|is|as)\b)[a-z]+s\b")
 
 
@@ -66,10 +76,11 @@ def keep(name: str, match: re.Match[str], text: str) -> bool:
     if name == "month" and match.group("mon") in ("May", "March") and not match.group("rel"):
         before = text[max(0, match.start() - 12) : match.start()]
         return bool(match.group("edge") or match.group("edge2") or _MAY_OK.search(before))
-    if name == "year" and not (match.group("edge") or match.group("fiscal")):
+    prefixed = name == "year" and _PRE_POST.search(text, max(0, match.start() - 5), match.start())
+    if name == "year" and not (match.group("edge") or match.group("fiscal") or prefixed):
         prev = text[match.start() - 1] if match.start() > 0 else " "
         if prev in "$,.#-/" or prev.isdigit():
-            return False  # "$1990", "1,1990", "12-1990"
+            return False  # "$1990", "1,1990", "12-1990"; "post-1959" is kept above
         # "2000 people": a count, not a year, unless a preposition introduced it
         before = text[max(0, match.start() - 12) : match.start()]
         after = text[match.end() : match.end() + 12]
@@ -81,10 +92,26 @@ def keep(name: str, match: re.Match[str], text: str) -> bool:
         and match.group("unit").lower() == "second"
     ):
         return False  # "a second time"
+    if name == "deictic" and _USA.search(text, max(0, match.start() - 4), match.start()):
+        return False  # the newspaper USA Today
     if name == "deictic" and _soon_signal(match, text):
         return False  # "soon after he left", "as soon as Tuesday": a signal, not a time
     if name in ("duration", "rel_unit", "the_unit") and _TITLE.fullmatch(match.group("unit")):
         return False  # ABC's "This Week", CBS's "60 Minutes": a programme's name
+    if name == "month_day" and (span := _DAY_RANGE.match(text, match.end("d"))):
+        return int(span.group(1)) > int(match.group("d"))  # "Jan. 21-26", not "March 3-2"
+    if (
+        name == "set"
+        and match.group("adv")
+        and match.group("adv")[0].isupper()
+        and (
+            _CAPITALISED_BEFORE.search(text, max(0, match.start() - 20), match.start())
+            or _CAPITALISED_AFTER.match(text, match.end())
+        )
+    ):
+        return False  # "the New York Daily News", "Washington Monthly": a title
+    if name == "weekday" and _NAMED_DAY.search(text, max(0, match.start() - 8), match.start()):
+        return False  # "Super Tuesday", "Black Friday": a named day, not the last such weekday
     if name == "time" and _HIGH_NOON.search(text, max(0, match.start() - 5), match.end()):
         return False  # "high noon": an idiom
     if name == "duration" and _AGE.match(text, match.end()):
@@ -92,7 +119,10 @@ def keep(name: str, match: re.Match[str], text: str) -> bool:
     if (
         name == "duration"
         and match.group("unit").lower().startswith("quarter")
-        and _FRACTION.match(text, match.end())
+        and (
+            _FRACTION.match(text, match.end())
+            or ("-" in match.group() and _FRACTION_OF_MANY.match(text, match.end()))
+        )
     ):
         return False  # "about three-quarters of its food": a share, not a period
     if (

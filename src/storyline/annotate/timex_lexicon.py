@@ -49,6 +49,7 @@ ORDINALS: dict[str, int] = {
 UNITS: dict[str, tuple[str, bool]] = {
     "second": ("S", True), "minute": ("M", True), "hour": ("H", True), "day": ("D", False),
     "night": ("D", False), "week": ("W", False), "weekend": ("WE", False),
+    "fortnight": ("FN", False),
     "month": ("M", False), "quarter": ("Q", False), "year": ("Y", False),
     "decade": ("DE", False), "century": ("CE", False), "millennium": ("ML", False),
 }  # fmt: skip
@@ -77,19 +78,16 @@ MOD_WORDS: dict[str, str] = {
 
 
 _UNIT_RULES = ("rel_unit", "ago", "duration", "vague_duration", "vague_ago", "the_unit", "set")
+_UNIT_WORDS = "second minute hour day night week weekend fortnight month decade".split()
 _UNIT_FORMS = (
-    *(
-        u + s
-        for u in ("second", "minute", "hour", "day", "night", "week", "weekend", "month", "decade")
-        for s in ("", "s")
-    ),
+    *(u + s for u in _UNIT_WORDS for s in ("", "s")),
     "millennium",
     "millennia",
 )
 _WORD_GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (tuple(MONTHS), "month_day day_month month_year month month_rel_year set"),
+    (tuple(MONTHS), "month_day week_of day_month month_year month month_rel_year set"),
     (("nineteen", "eighteen", "thousand"), "spoken_year"),
-    (tuple(SEASONS), "season"),
+    (tuple(SEASONS), "season set"),
     (("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
       "nineties"), "decade"),
     (("century", "centuries"), "century " + " ".join(_UNIT_RULES)),
@@ -108,7 +106,8 @@ _WORD_GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
       "current"), "deictic"),
     (("every", "each", "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly",
       "biweekly", "semiannually", "annually", "once", "twice", "times"), "set"),
-    (("christmas", "thanksgiving", "independence", "halloween", "valentine"), "holiday"),
+    (("christmas", "thanksgiving", "independence", "halloween", "valentine", "easter", "good"),
+     "holiday"),
 )  # fmt: skip
 #: lower-cased word -> the rules whose matches can contain it (rules run only around them)
 WORD_TRIGGERS: dict[str, set[str]] = {}

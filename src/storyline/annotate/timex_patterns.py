@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from storyline.annotate.timex_filters import before_event, keep
 from storyline.annotate.timex_lexicon import (
@@ -40,7 +41,7 @@ NUM = (
     rf"{_NUM_WORDS}\b(?:\s+(?:hundred|thousand)\b)?)(?:\s+and\s+a\s+half\b)?"
 )
 UNIT = (
-    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|months?|quarters?|years?|"
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|months?|quarters?|years?|"
     r"decades?|century|centuries|millenni(?:um|a))\b"
 )
 UNIT_ONE = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|century)\b"
@@ -53,6 +54,8 @@ EDGE = (
 POD = alternation(PARTS_OF_DAY)
 SEASON = alternation(SEASONS)
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+#: time zones written after a clock time ("9:54 a.m. EDT", "1430 GMT")
+ZONE = r"(?-i:[ECMP][SD]T|[ECMP]T|GMT|UTC|BST|CES?T|HKT|JST)"
 REL = r"(?:last|next|this|past|coming|previous|following|current|latest|same|prior|that)"
 
 
@@ -87,16 +90,21 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "month_day",
-        rf"(?:\b(?P<wd>{WEEKDAY}),?\s+)?{EDGE}\b(?P<mon>{MONTH})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
-        rf"(?!\s*(?:%|percent|\d|[-:.,]\d))(?:,?\s+(?P<y>{YEAR})\b)?",
+        rf"(?:\b(?:(?:last|this|next|past)\s+)?(?P<wd>{WEEKDAY})\s?,?\s+)?{EDGE}"
+        rf"(?:\b(?P<mrel>last|next|this)\s+)?\b(?P<mon>{MONTH})\s*"
+        r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent|\d|[:.,]\d|-(?=\d)(?!\d{1,2}\b(?![%.:,]\d))))"
+        rf"(?:\s?,?\s+(?P<y>{YEAR})\b)?",
     ),
+    _rule("week_of", rf"\bthe\s+week\s+of\s+(?P<mon>{MONTH})\s*(?P<d>\d{{1,2}})\b(?![-:.,]\d)"),
     _rule(
         "day_month",
-        rf"(?:\b(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+)?\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
-        rf"(?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR})\b)?",
+        rf"(?:\b(?P<wd>{WEEKDAY})\s?,?\s+)?(?:the\s+)?\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        rf"(?P<mon>{MONTH})(?:\s?,?\s+(?P<y>{YEAR})\b)?",
     ),
-    _rule("month_year", rf"{EDGE}\b(?P<mon>{MONTH})(?:\s+of)?,?\s+(?P<y>{YEAR})\b(?![-,.]\d)"),
-    _rule("month_rel_year", rf"\b(?P<mon>{MONTH_FULL})\s+(?P<rel>this|last|next)\s+year\b"),
+    _rule("month_year", rf"{EDGE}\b(?P<mon>{MONTH})(?:\s+of)?\s?,?\s+(?P<y>{YEAR})\b(?![-,.]\d)"),
+    _rule(
+        "month_rel_year", rf"\b(?P<mon>{MONTH_FULL})\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b"
+    ),
     _rule(
         "spoken_year",
         rf"\b(?:(?P<c>nineteen|eighteen)\s+(?P<yy>{_TENS}(?:[\s-]{_ONES})?|ten|eleven|twelve|"
@@ -113,7 +121,7 @@ RULES: tuple[Rule, ...] = (
         "year",
         rf"{EDGE}(?:\b(?P<fiscal>fiscal(?:\s+year)?|the\s+year|calendar(?:\s+year)?)\s+)?"
         rf"\b(?P<y>{YEAR})(?P<later>\s+or\s+later)?\b"
-        r"(?!\s*(?:%|percent)|[-/,.]\d|\s*-\s*\d|'s|s\b)",
+        rf"(?!\s*(?:%|percent)|[-/,.]\d|\s*-\s*\d|'s|s\b|\s+{ZONE}\b)",
     ),
     _rule(
         "decade",
@@ -127,7 +135,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:(?P<yago>year[\s-](?:ago|earlier))\s+|(?P<yrel>next|last|this)\s+year's\s+)?(?:fiscal[\s-]+)?"
         r"\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|(?:last|final)(?=\s+(?:quarter|half)\s+of\s+"
         rf"(?:fiscal\s+)?{YEAR}\b))[\s-]+(?:fiscal[\s-]+)?(?P<qh>quarter|half)\b"
-        rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR})\b)?",
+        rf"(?:\s+of\s+(?:(?:fiscal\s+)?(?P<y2>{YEAR})\b|(?P<yrel2>this|next|last|the)\s+year\b))?",
     ),
     _rule("quarter_code", rf"\b(?P<qc>[QH])(?P<q>[1-4])(?:\s+(?P<y2>{YEAR}))?\b"),
     _rule(
@@ -178,8 +186,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "time",
         rf"{MOD_PREFIX}(?:\b(?P<h>\d{{1,2}})(?:[:.](?P<mi>\d\d))?\s*(?P<ap>a\.m\.?|p\.m\.?|am|pm)(?![a-z])|"
-        r"\b(?P<h2>\d{1,2}):(?P<mi2>\d\d)(?!\d)(?=\s*(?:[ECMP][SD]T|GMT|UTC|local|o'clock|hours?)\b)|"
-        r"\b(?P<noon>noon|midnight|midday)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC)\b)?",
+        rf"\b(?P<h2>\d{{1,2}}):(?P<mi2>\d\d)(?!\d)(?=\s*(?:{ZONE}|local|o'clock|hours?)\b)|"
+        rf"(?<![\d,.$(])\b(?P<h3>[01]\d|2[0-3])(?P<mi3>[0-5]\d)(?=\s*(?:GMT|UTC)\b)|"
+        rf"\b(?P<noon>noon|midnight|midday)\b)(?:\s+(?P<tz>{ZONE})\b)?",
         "TIME",
     ),
     _rule(
@@ -190,7 +199,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "weekday",
         rf"(?:\b(?P<edge>early|late)\s+(?:on\s+)?)?(?:\b(?P<rel>last|next|this|past|coming)\s+)?"
-        rf"\b(?P<wd>{WEEKDAY})(?:,?\s+(?P<pod>{POD})\b)?",
+        rf"\b(?P<wd>{WEEKDAY})(?:\s?,?\s+(?P<pod>{POD})\b)?",
     ),
     _rule("pod_weekday", rf"\b(?P<pod>{POD}|midnight)\s+(?:on\s+)?(?P<wd>{WEEKDAY})"),
     _rule(
@@ -204,7 +213,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "set",
         rf"\b(?:(?P<every>every|each)\s+(?:(?P<other>other|single)\s+)?(?:(?P<num>{NUM})\s+)?"
-        rf"(?:(?P<unit>{UNIT_ONE}|{UNIT}|weekend|morning|afternoon|evening)|(?P<wd>{WEEKDAY})|(?P<mon>{MONTH_FULL}))|"
+        rf"(?:(?P<unit>{UNIT_ONE}|{UNIT}|weekend|morning|afternoon|evening)|(?P<wd>{WEEKDAY})|(?P<mon>{MONTH_FULL})|"
+        rf"(?P<season>{SEASON})\b)|"
         r"(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|semiannually|"
         r"semi-annually)\b|(?P<times>once|twice|three\s+times|four\s+times)\s+(?:a|per|every)\s+(?P<unit2>day|week|month|year))",
         "SET",
@@ -212,7 +222,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "holiday",
         rf"\b(?P<hol>Christmas(?:\s+Day|\s+Eve)?|New\s+Year's(?:\s+Day|\s+Eve)|Thanksgiving(?:\s+Day)?|"
-        rf"Independence\s+Day|Halloween|Valentine's\s+Day)(?:\s+(?P<y>{YEAR}))?\b",
+        rf"Independence\s+Day|Halloween|Valentine's\s+Day|(?-i:Easter)(?:\s+(?:Sunday|Monday|week))?|"
+        rf"(?-i:Good)\s+Friday)(?:\s+(?P<y>{YEAR}))?\b",
     ),
 )
 
@@ -239,8 +250,8 @@ def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
             digit_rules.append("numeric")
         if nxt[:1] in ("s", "'") and m.group().endswith("0"):
             digit_rules.append("decade")
-        if nxt[:1] in ("a", "p", ":", "."):
-            digit_rules.append("time")
+        if nxt[:1] in ("a", "p", ":", ".") or (end - start == 4 and nxt in ("gm", "ut")):
+            digit_rules.append("time")  # "3 p.m.", "10:30", "1430 GMT"
         if nxt in ("st", "nd", "rd", "th"):
             digit_rules.append("century")
         for name in digit_rules:
@@ -248,8 +259,9 @@ def _triggers(text: str) -> dict[str, list[tuple[int, int]]]:
     return hits
 
 
-#: "twenty years after the first astronauts": a duration before an event (TimeML), not a
-#: date anchored on the previous one; day- and week-scale offsets stay anchored dates
+#: "twenty years after the first astronauts", "a day after the vote": a duration before an
+#: event (TimeML), not a date anchored on the previous one; counted day- and week-scale
+#: offsets with "later"/"earlier" ("two days later") stay anchored dates
 AGO_DURATION = Rule("ago_duration", RULES[[r.name for r in RULES].index("ago")].pattern, "DURATION")
 #: rules that take priority when two matches have the same span length
 _PRIORITY = {rule.name: i for i, rule in enumerate(RULES)}
@@ -317,3 +329,38 @@ def glue_between(text: str, left_end: int, right_start: int) -> bool:
     if right_start < left_end or right_start - left_end > 5:
         return False
     return _GLUE.fullmatch(text, left_end, right_start) is not None
+
+
+#: "WASHINGTON, August 13 (Xinhua) --": the day the story was filed, ahead of the text
+_DATELINE = re.compile(
+    rf"\s*(?:[A-Z][A-Za-z.'-]*[ ,]+){{1,5}}(?P<mon>{MONTH})\s+(?P<d>\d{{1,2}})"
+    r"(?:\s?,?\s+(?P<y>\d{4}))?\s*(?:\([^)\n]{1,30}\)\s*)?(?:--|—|–|-|:)"
+)
+
+
+#: "The New York Times said in an editorial on Monday, Oct. 26:": the day of the piece
+_HEADER_DATE = re.compile(
+    rf"\s*[^\n:]{{0,80}}?\bon\s+(?:{WEEKDAY}\s?,?\s+)?(?P<mon>{MONTH})\s+(?P<d>\d{{1,2}})"
+    r"(?:\s?,?\s+(?P<y>\d{4}))?\s*:"
+)
+
+
+def dateline_date(text: str, dct: date | None) -> date | None:
+    """The day of a dateline opening ``text`` ("WASHINGTON, March 12 (Xinhua) --", "... said
+    in an editorial on Monday, Oct. 26:") if it is within three days of ``dct`` (the story
+    was written for that day: "Friday" counts from it), else ``dct``."""
+    m = _DATELINE.match(text) or _HEADER_DATE.match(text)
+    if m is None or dct is None:
+        return dct
+    month = MONTHS[m["mon"].lower().rstrip(".")]
+    try:
+        day = date(int(m["y"] or dct.year), month, int(m["d"]))
+        if not m["y"] and (day - dct).days > 180:
+            day = date(dct.year - 1, month, day.day)  # "December 31" filed on Jan. 1
+        elif not m["y"] and (dct - day).days > 180:
+            day = date(dct.year + 1, month, day.day)  # "January 1" dated Dec. 31
+    except ValueError:
+        return dct
+    if abs(dct - day) <= timedelta(days=3):
+        return day
+    return dct

@@ -21,6 +21,7 @@ from storyline.annotate.timex_calendar import (
     mod_of,
     parse_value,
     period_code,
+    period_end,
     shift,
     unit_code,
     unresolved,
@@ -84,14 +85,41 @@ def _r_edge_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
     return dated(shift(base, n, gran), gran, ctx, MOD_WORDS[m["edge"].lower()])
 
 
+#: a figure compared with one of the period a year back ("up from $3 million last year")
+_COMPARED = re.compile(
+    r"\b(?:compared\s+(?:with|to)|from|versus|vs\.?|than)\b[^.;]*$", re.IGNORECASE
+)
+
+_FIGURE = re.compile(
+    r"(?:\d%|\d\s*(?:percent|million|billion|cents?)|cents?\s+a\s+share|\$[\d.,]+)\s*,?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _r_rel_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
     unit, rel, det = m["unit"].lower(), m["rel"].lower(), bool(m["det"])
     gran, mod = period_code(unit), mod_of(m)
-    if det and rel in ("past", "last", "next") and gran != "D" and not (m["edge"] or m["edge2"]):
+    if det and rel in ("past", "last", "next") and gran in ("DE", "CE") and not m["edge"]:
+        # "over the past decade": the ten years up to now; "the past year" is last year
         return Resolved("DURATION", duration_value(1, unit_code(unit), False), mod)
+    parsed = parse_value(ctx.anchor_value)
+    if (
+        rel == "last"
+        and gran == "Y"
+        and not det
+        and parsed is not None
+        and parsed[1] in ("Q", "H")
+        and _COMPARED.search(m.string, max(0, m.start() - 60), m.start())
+        and (
+            _FIGURE.search(m.string, max(0, m.start() - 40), m.start())
+            or m.string.startswith("'s", m.end())
+        )
+    ):  # "profit of $5 million, compared with $3 million last year": the quarter a year back
+        d = shift(parsed[0], -1, "Y")
+        return Resolved("DATE", fmt(d, parsed[1]), mod, ctx.anchor_value)
     if (
         (rel in ("previous", "prior", "following", "same") and det)
-        or rel == "that"
+        or rel in ("that", "same")  # "that same day": the day named before
         or (det and gran == "D")
     ):
         base = ctx.anchor if gran == "D" else None
@@ -112,6 +140,10 @@ def _r_rel_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
         return None if step is None else dated(shift(ctx.dct, step, "D"), "D", ctx, mod)
     if rel == "latest" and gran == "Q":
         return dated(last_completed_quarter(ctx.dct), "Q", ctx, mod)
+    if det and rel in ("past", "last") and gran == "W":
+        # "over the past week": the seven days up to the DCT, named by the calendar week
+        # holding most of them
+        return dated(ctx.dct - timedelta(days=3), "W", ctx, mod)
     n = {"last": -1, "past": -1, "previous": -1, "prior": -1, "latest": -1, "next": 1,
          "coming": 1, "following": 1}.get(rel, 0)  # fmt: skip
     return dated(shift(ctx.dct, n, gran), gran, ctx, mod)
@@ -124,6 +156,9 @@ def _r_the_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
     way = direction(ctx)
     if unit == "quarter":
         d = last_completed_quarter(ctx.dct) if way < 0 else ctx.dct
+        end = period_end(m, ctx.dct)
+        if end is not None:  # "the quarter ended July 31": most of it lies in May-July
+            d = end - timedelta(days=45)
         return dated(d, "Q", ctx, mod_of(m))
     if unit == "weekend":
         sat = weekday_date(5, ctx.dct, None, way if way else -1)
@@ -147,10 +182,11 @@ def _r_ago(m: re.Match[str], ctx: Context) -> Resolved | None:
             base, unit = parsed[0], "Y"  # "a year ago" after "the third quarter": that quarter
             d = shift(base, -int(n) if sign < 0 else int(n), "Y")
             return Resolved("DATE", fmt(d, parsed[1]), mod_of(m), ctx.anchor_value)
-        gran = {"M": "M", "W": "W", "Y": "Y", "DE": "Y", "CE": "Y", "Q": "Q"}.get(unit, "D")
+        grans = {"M": "M", "W": "W", "FN": "W", "Y": "Y", "DE": "Y", "CE": "Y", "Q": "Q"}
+        gran = grans.get(unit, "D") if not _CLOCK_UNIT.match(m["unit"]) else "D"
     else:
         parsed = parse_value(ctx.anchor_value)
-        if parsed is None or (unit in ("D", "W", "WE") and ctx.anchor is not None):
+        if parsed is None or (unit in ("D", "W", "WE", "FN") and ctx.anchor is not None):
             # day-scale offsets count from the last resolved day, coarser ones keep the
             # precision of the last resolved value ("a year earlier" after a quarter)
             if ctx.anchor is None:
@@ -213,7 +249,14 @@ def _r_part_of_day(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved("TIME", f"{d.isoformat()}T{pod}", None, ctx.dct.isoformat(), d)
 
 
-_POSSESSIVE = re.compile(r"['’]s\b")
+_CLOCK_UNIT = re.compile(r"(?:hour|minute|second)", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\s?['’]s\b")
+#: "Sunday's election will be ...": an event still ahead
+_WILL_AFTER = re.compile(
+    r"['’]s\s+(?:\w+\s+){1,3}(?:will|shall|is\s+(?:set|due|expected|scheduled)|"
+    r"are\s+(?:set|due|expected|scheduled))\b",
+    re.IGNORECASE,
+)
 
 
 def _r_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -224,7 +267,11 @@ def _r_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
         return unresolved(typ, mod)
     rel = m["rel"].lower() if m["rel"] else None
     way = direction(ctx)
-    if rel is None and _POSSESSIVE.match(m.string, m.end()):
+    if (
+        rel is None
+        and _POSSESSIVE.match(m.string, m.end())
+        and not _WILL_AFTER.match(m.string, m.end())
+    ):
         way = -1  # "Wednesday's ruling": news reports an event that took place
     d = weekday_date(WEEKDAYS[m["wd"].lower()], ctx.dct, rel, way)
     value = d.isoformat()

@@ -24,6 +24,7 @@ from storyline.annotate.timex_calendar import (
     duration_value,
     fmt,
     mod_of,
+    period_end,
     pick,
     unit_code,
     unresolved,
@@ -107,6 +108,16 @@ def _month_day(
             continue
     if not options:
         return None
+    rel = (m.groupdict().get("mrel") or "").lower()
+    if rel:  # "next March 11": the first one after the DCT, "last May 5" the one before
+        ahead = [o for o in options if o > ctx.dct]
+        back = [o for o in options if o < ctx.dct]
+        if rel == "next" and ahead:
+            return dated(min(ahead), "D", ctx, mod)
+        if rel == "last" and back:
+            return dated(max(back), "D", ctx, mod)
+        same_year = [o for o in options if o.year == ctx.dct.year]
+        return dated(same_year[0] if same_year else options[0], "D", ctx, mod)
     weekday = m.groupdict().get("wd")
     if weekday:  # "Monday, Oct. 26": the year in which Oct. 26 is a Monday
         same = [o for o in options if o.weekday() == WEEKDAYS[weekday.lower()]]
@@ -119,6 +130,14 @@ def _month_day(
 def _r_month_day(m: re.Match[str], ctx: Context) -> Resolved | None:
     month = MONTHS[m["mon"].lower().rstrip(".")]
     return _month_day(month, int(m["d"]), m["y"], m, ctx)
+
+
+def _r_week_of(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """ "the week of March 6": the calendar week holding that day."""
+    day = _month_day(MONTHS[m["mon"].lower().rstrip(".")], int(m["d"]), None, m, ctx)
+    if day is None or day.point is None:
+        return day
+    return Resolved("DATE", fmt(day.point, "W"), None, day.anchor)
 
 
 def _r_month_year(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -201,9 +220,15 @@ def _r_quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
     half = m["qh"].lower() == "half"
     q = 2 if half and m["q"].lower() in ("last", "final") else ORDINALS[m["q"].lower()]
     year = m["y1"] or m["y2"]
-    if not year and ctx.dct is not None and (m["yago"] or m["yrel"]):
-        step = {"next": 1, "this": 0}.get((m["yrel"] or "").lower(), -1)
-        year = str(ctx.dct.year + step)  # "the year-ago third quarter", "next year's first"
+    if not year and ctx.dct is not None and (m["yago"] or m["yrel"] or m["yrel2"]):
+        # "the year-ago third quarter", "next year's first", "the second half of the year"
+        step = {"next": 1, "this": 0, "the": 0}.get((m["yrel"] or m["yrel2"] or "").lower(), -1)
+        year = str(ctx.dct.year + step)
+    end = period_end(m, ctx.dct) if not year else None
+    if end is not None:
+        year = str(end.year)  # "its fourth quarter ended Sept. 30": numbered in that year
+    elif not year and ctx.dct is not None and re.search("fiscal", m.group(), re.IGNORECASE):
+        year = str(ctx.dct.year)  # a fiscal quarter is numbered in the year reported in
     return _quarter(q, half, year, ctx, None)
 
 
@@ -235,8 +260,8 @@ def time_of_day(m: re.Match[str]) -> str:
     """ "T15:00" for "3 p.m.", "T12:00" for noon, "T24:00" for midnight."""
     if m["noon"]:
         return "T24:00" if m["noon"].lower() == "midnight" else "T12:00"
-    hour = int(m["h"] or m["h2"])
-    minute = int(m["mi"] or m["mi2"] or 0)
+    hour = int(m["h"] or m["h2"] or m["h3"])
+    minute = int(m["mi"] or m["mi2"] or m["mi3"] or 0)
     ap = (m["ap"] or "").lower()
     if ap.startswith("p") and hour < 12:
         hour += 12
@@ -280,6 +305,8 @@ def _r_set(m: re.Match[str], ctx: Context) -> Resolved | None:
         return Resolved("SET", f"XXXX-WXX-{WEEKDAYS[m['wd'].lower()] + 1}")
     if m["mon"]:
         return Resolved("SET", f"XXXX-{MONTHS[m['mon'].lower()]:02d}")
+    if m["season"]:
+        return Resolved("SET", f"XXXX-{SEASONS[m['season'].lower()]}")  # "each spring"
     word = (m["unit"] or m["unit2"]).lower()
     if word in ("morning", "afternoon", "evening"):
         return Resolved("SET", f"XXXX-XX-XXT{PARTS_OF_DAY[word]}")
@@ -293,27 +320,51 @@ def _thanksgiving(year: int) -> date:
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
+def _easter(year: int) -> date:
+    """Easter Sunday of ``year`` (the Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    x = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * x) // 451
+    month, day = divmod(h + x - 7 * n + 114, 31)
+    return date(year, month, day + 1)
+
+
+#: movable feasts: the day in a given year and the granularity of the value
+_MOVABLE = {
+    "thanksgiving": (_thanksgiving, "D"), "thanksgiving day": (_thanksgiving, "D"),
+    "easter": (_easter, "D"), "easter sunday": (_easter, "D"),
+    "easter monday": (lambda y: _easter(y) + timedelta(days=1), "D"),
+    "good friday": (lambda y: _easter(y) - timedelta(days=2), "D"),
+    "easter week": (_easter, "W"),
+}  # fmt: skip
+
+
 def _r_holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
     name = " ".join(m["hol"].lower().split())
     fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
              "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
              "independence day": (7, 4), "valentine's day": (2, 14)}  # fmt: skip
-    if name.startswith("thanksgiving"):
+    if name in _MOVABLE:
+        feast, gran = _MOVABLE[name]
         if m["y"]:
-            d = _thanksgiving(int(m["y"]))
-            return Resolved("DATE", d.isoformat(), None, None, d)
+            d = feast(int(m["y"]))
+            return Resolved("DATE", fmt(d, gran), None, None, d if gran == "D" else None)
         if ctx.dct is None:
             return unresolved("DATE")
         years = (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1)
-        d = pick([_thanksgiving(y) for y in years], ctx.dct, direction(ctx, 0))
-        return dated(d, "D", ctx, None)
+        d = pick([feast(y) for y in years], ctx.dct, direction(ctx, 0), slack=7)
+        return dated(d, gran, ctx, None)
     month, day = fixed[name]
     return _month_day(month, day, m["y"], m, ctx)
 
 
 _HANDLERS = {
     **RELATIVE_HANDLERS,
-    "iso": _r_iso, "numeric": _r_numeric, "month_day": _r_month_day,
+    "iso": _r_iso, "numeric": _r_numeric, "month_day": _r_month_day, "week_of": _r_week_of,
     "day_month": _r_month_day, "month_year": _r_month_year, "month": _r_month,
     "season": _r_season, "year": _r_year, "decade": _r_decade, "century": _r_century,
     "quarter": _r_quarter, "quarter_code": _r_quarter_code, "time": _r_time,
