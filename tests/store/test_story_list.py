@@ -231,3 +231,33 @@ def test_articles_per_day_and_outlet_follow_every_change(tmp_path: Path) -> None
             " GROUP BY published ORDER BY published"
         ).fetchall()
         assert [(d.day.isoformat(), d.articles) for d in article_days(store)] == direct
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [StoryFilter(query="strike"), StoryFilter(outlet="Northgate Courier"),
+     StoryFilter(entity="a"), StoryFilter(query="zzqx"), StoryFilter()],
+)  # fmt: skip
+def test_filtered_pages_and_totals_agree_with_the_whole_list(
+    hostile_corpus_db: Path, chosen: StoryFilter
+) -> None:
+    """Paging a filtered list (total from the page's own statement) gives the whole list in
+    order, and every page, also one past the end, reports the same total."""
+    with Store(hostile_corpus_db, readonly=True) as store:
+        whole = story_rows(store, chosen)
+        pages = [story_rows(store, chosen, offset, 2) for offset in range(0, whole.total + 3, 2)]
+    assert [r.id for p in pages for r in p.rows] == [r.id for r in whole.rows]
+    assert {p.total for p in pages} == {whole.total} == {len(whole.rows)}
+    assert not pages[-1].rows
+    if chosen.query == "strike" or chosen.outlet:
+        assert whole.total > 0
+
+
+def test_search_ranks_best_first_with_a_snippet_of_each_hit(hostile_corpus_db: Path) -> None:
+    with Store(hostile_corpus_db, readonly=True) as store:
+        every = store.search("strike", limit=1000)
+        best = store.search("strike", limit=3)
+    assert len(every) > 3
+    assert [h.article for h in best] == [h.article for h in every[:3]]
+    assert [h.rank for h in every] == sorted(h.rank for h in every)
+    assert all("[" in h.snippet and "]" in h.snippet for h in every)

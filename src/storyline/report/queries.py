@@ -130,18 +130,31 @@ def story_rows(
     limit: int | None = None,
     family_threshold: float | None = None,
 ) -> StoryList:
-    """Stories newest first (the order of ``Store.story_reports``), filtered and paged."""
-    where, params = _where(filters or StoryFilter())
-    count_sql = f"SELECT COUNT(*) FROM story_list s{where}"
-    total = int(store.db.execute(count_sql, params).fetchone()[0])
+    """Stories newest first (the order of ``Store.story_reports``), filtered and paged.
+
+    A filter by words, outlet or entity selects stories through a subquery (full-text
+    matches, outlet or name tables): the page and the total then come from one statement
+    (``COUNT(*) OVER ()``), so the subquery runs once; the plain list and date filters count
+    on the ``story_list`` indexes and read only the page."""
+    chosen = filters or StoryFilter()
+    where, params = _where(chosen)
     page_sql = " LIMIT ? OFFSET ?" if limit is not None else ""
     page_params = [limit, offset] if limit is not None else []
-    rows = store.db.execute(
+    one_pass = bool(chosen.query.strip() or chosen.outlet or chosen.entity.strip())
+    found = store.db.execute(
         "SELECT s.id, s.title, s.first_seen, s.last_seen, s.updated_at, s.articles,"
         " s.outlets, s.sources, s.threshold, s.conflicts, s.per_day"
-        f" FROM story_list s{where} ORDER BY s.last_seen DESC, s.id{page_sql}",
+        + (", COUNT(*) OVER ()" if one_pass else "")
+        + f" FROM story_list s{where} ORDER BY s.last_seen DESC, s.id{page_sql}",
         [*params, *page_params],
     ).fetchall()
+    if one_pass and found:
+        total = int(found[0][-1])
+        rows = [r[:-1] for r in found]
+    else:  # no filter with a subquery, or a page past the end: count apart
+        total = int(store.db.execute(f"SELECT COUNT(*) FROM story_list s{where}", params)
+                    .fetchone()[0])  # fmt: skip
+        rows = found
     threshold = Settings().wire_family_threshold if family_threshold is None else family_threshold
     unknown = [(r[0], r[4]) for r in rows if r[7] is None or r[8] != threshold]
     counted = _sources(store, unknown, threshold) if unknown else {}

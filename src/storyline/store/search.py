@@ -38,12 +38,16 @@ class Search(Corrections):
         expression = fts_query(query, settings)
         if not expression:
             return []
+        # rank every match, then make snippets and read metadata for the best ``limit`` only
         rows = self.db.execute(
             "SELECT a.id, a.title, a.source, a.published, a.story,"
-            " snippet(articles_fts, 1, '[', ']', ' … ', 12), bm25(articles_fts, 5.0, 1.0)"
-            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT ?",
-            (expression, limit),
+            " snippet(articles_fts, 1, '[', ']', ' … ', 12), best.score"
+            " FROM (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS score FROM articles_fts"
+            "       WHERE articles_fts MATCH ? ORDER BY score, rowid LIMIT ?) best"
+            " JOIN articles_fts ON articles_fts.rowid = best.rowid AND articles_fts MATCH ?"
+            " JOIN articles a ON a.rowid = best.rowid"
+            " ORDER BY best.score, best.rowid",
+            (expression, limit, expression),
         )
         return [SearchHit(*row) for row in rows]
 
