@@ -10,9 +10,9 @@ Layout under ``--refs DIR``: ``DIR/docs/<topic>/<document>`` and the human summa
 ``DIR/refs/`` (or ``DIR/models/``) named after the topic (``M000.1.txt`` belongs to
 ``docs/M000``, ``D30001.M.100.T.A`` to ``docs/d30001t``); optional peer systems in
 ``DIR/peers/<system>/<topic>.txt`` (or ``--peers``). A document is read by storyline's own
-readers (the seed format: ``date YYYY-MM-DD`` + headline line, paragraphs), except SGML with
-``<TEXT>``, whose text is kept with its line breaks and its date taken from ``<DATE_TIME>`` or
-the DOCNO.
+readers: the seed format (``date YYYY-MM-DD`` + headline line, paragraphs) by the text
+reader, SGML newswire (a file that starts with ``<DOC``, whatever its name) by the SGML
+reader (text of ``<TEXT>`` with its paragraphs, date from ``<DATE_TIME>`` or the DOCNO).
 
 Systems, every one cut to ``--words`` words (whitespace tokens, as ROUGE's ``-l`` counts):
 
@@ -53,7 +53,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from html import unescape
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -61,16 +60,15 @@ from storyline.annotate.nlp import load
 from storyline.annotate.stages import annotate_batch
 from storyline.annotate.version import ANNOTATION_VERSION
 from storyline.config import Settings
+from storyline.ingest import sgml
 from storyline.ingest.files import read_file
-from storyline.ingest.text import indented_paragraphs
+from storyline.ingest.registry import SNIFF_BYTES
+from storyline.ingest.sgml import looks_like_sgml
 from storyline.link.reuse import find_reuse, wire_families
 from storyline.model import AnnotatedArticle, Article
 from storyline.synthesize.similarity import strip_header, words
 from storyline.synthesize.summary import summarize
 
-_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL | re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-_DOCNO_DATE = re.compile(r"(19\d{2}|20\d{2})(\d{2})(\d{2})")
 _TOPIC = re.compile(r"[a-z]*\d+")
 _SCORE = re.compile(
     r"^(\S+) (ROUGE-[12]) Average_R: ([\d.]+) \(95%-conf.int. ([\d.]+) - ([\d.]+)\)", re.M
@@ -94,18 +92,6 @@ class Score:
     recall: float
     low: float
     high: float
-
-
-def _date_of(name: str, raw: str) -> date | None:
-    for found in (re.search(r"<DATE_TIME>(.*?)</DATE_TIME>", raw, re.S),
-                  re.search(r"<DOCNO>(.*?)</DOCNO>", raw, re.S), None):  # fmt: skip
-        match = _DOCNO_DATE.search(found[1] if found else name)
-        if match:
-            try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                continue
-    return None
 
 
 def wire_copy(raw: str) -> tuple[str, str]:
@@ -137,25 +123,21 @@ def _rewritten(path: Path, raw: str, wrap: str) -> str:
 
 def read_document(path: Path, topic: str, settings: Settings, wrap: str | None = None
                   ) -> list[Article]:  # fmt: skip
-    """A document as Articles: SGML ``<TEXT>`` bodies (line breaks kept, ``<P>`` or a line
-    indented deeper than the sentence-final line before it starts a paragraph, as storyline's
-    text reader has it), else whatever storyline's reader for the file makes of it. With
-    ``wrap`` (``text`` / ``sgml``), a seed-format document is first rewritten as wire copy."""
-    raw = path.read_text(encoding="utf-8", errors="replace")
-    bodies = _TEXT.findall(raw)
-    if not bodies and wrap:
+    """A document as Articles, read as ``storyline summarize`` reads it: SGML newswire (a
+    file that starts with ``<DOC``, whatever its name) by the SGML reader, else by the reader
+    for the file. With ``wrap`` (``text`` / ``sgml``), a seed-format document is first
+    rewritten as wire copy (an SGML one in a ``.sgml`` file)."""
+    data = path.read_bytes()
+    is_sgml = looks_like_sgml(data[:SNIFF_BYTES])
+    if wrap and not is_sgml:
+        raw = data.decode("utf-8", errors="replace")
         with tempfile.TemporaryDirectory(prefix="summary_wrap_") as folder:
-            copy = Path(folder) / path.name
+            copy = Path(folder) / (f"{path.stem}.sgml" if wrap == "sgml" else path.name)
             copy.write_text(_rewritten(path, raw, wrap), encoding="utf-8")
             return [replace(a, path=str(path))
                     for a in read_document(copy, topic, settings)]  # fmt: skip
-    if not bodies:
-        return [a for a in read_file(path, settings) if isinstance(a, Article)]
-    text = re.sub(r"<P>|</P>", "\n\n", "\n\n".join(bodies), flags=re.IGNORECASE)
-    text = indented_paragraphs(unescape(_TAG.sub(" ", text)))
-    text = re.sub(r"\n[ \t]*\n\s*", "\n\n", text).strip()
-    return [Article(id=f"{topic}/{path.name}", text=text, published=_date_of(path.name, raw),
-                    path=str(path))]  # fmt: skip
+    results = sgml.READER.read(path, data, settings) if is_sgml else read_file(path, settings)
+    return [a for a in results if isinstance(a, Article)]
 
 
 def _files(folder: Path) -> list[Path]:

@@ -3,6 +3,8 @@
 Only regular files are read (a symlink to one is followed): a named pipe, a device such
 as ``/dev/zero``, a socket or a folder is skipped without being read, and a file is never
 read past ``max_file_bytes`` + 1 bytes, however large it says it is or grows while read.
+A file whose suffix no reader claims is read for its first ``SNIFF_BYTES`` bytes only
+(``read_head``, the same checks) to see whether they show a format (``registry.sniffed``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from storyline.config import Settings
 from storyline.errors import InputError, TooLargeError
 from storyline.ingest.base import Reader
 from storyline.ingest.normalize import display_path
-from storyline.ingest.registry import READERS, reader_for
+from storyline.ingest.registry import READERS, SNIFF_BYTES, reader_for, sniffed
 from storyline.model import Article
 
 #: open without blocking (a FIFO with no writer) and without taking a terminal
@@ -37,14 +39,19 @@ _KINDS = (
 )
 
 
-def reader_of(path: Path, where: str | None = None) -> Reader:
-    """The reader for ``path`` by its suffix; an unsupported type is an InputError."""
+def reader_of(path: Path, where: str | None = None, data: bytes | None = None) -> Reader:
+    """The reader for ``path`` by its suffix, else by its first bytes (of ``data`` when the
+    file is in memory, else read from the file); an unsupported type is an InputError."""
     reader = reader_for(path)
+    if reader is None:
+        head = data[:SNIFF_BYTES] if data is not None else read_head(path, SNIFF_BYTES)
+        reader = sniffed(head)
     if reader is None:
         known = ", ".join(s for r in READERS for s in r.suffixes)
         raise InputError(
             where or display_path(path),
-            f"unsupported file type {display_path(path.suffix)!r} (known: {known})",
+            f"unsupported file type {display_path(path.suffix)!r} (known: {known}; "
+            "or SGML newswire, a file that starts with <DOC)",
         )
     return reader
 
@@ -64,7 +71,7 @@ def read_data(
 ) -> list[Article | InputError]:
     """Articles (and per-entry errors) of a file's bytes already in memory; ``where`` names
     the file in errors (a URI, say) when ``path`` cannot."""
-    reader = reader_of(path, where)
+    reader = reader_of(path, where, data)
     check_size(len(data), where or display_path(path), settings)
     return list(reader.read(path, data, settings))
 
@@ -111,6 +118,32 @@ def read_bounded(path: Path, settings: Settings) -> bytes:
             f"file grew while read, over the limit of {settings.max_file_bytes:,} bytes "
             "(setting max_file_bytes)",
         )
+    return b"".join(chunks)
+
+
+def read_head(path: Path, limit: int = SNIFF_BYTES) -> bytes:
+    """At most ``limit`` bytes from the start of the regular file ``path``, with the checks
+    of ``read_bounded`` (a device or named pipe is never opened or read): an InputError for
+    anything else."""
+    where = display_path(path)
+    try:
+        _check_kind(os.stat(path).st_mode, where)
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise InputError(where, f"cannot read file ({exc.strerror or exc})") from exc
+    try:
+        _check_kind(os.fstat(fd).st_mode, where)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size < limit and (chunk := os.read(fd, limit - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError(where, f"cannot read file ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
     return b"".join(chunks)
 
 

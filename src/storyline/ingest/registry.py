@@ -1,4 +1,10 @@
-"""The built-in readers, and finding the files of a set of paths."""
+"""The built-in readers, and finding the files of a set of paths.
+
+A reader claims a file by its suffix. A file whose suffix no reader claims (archives of
+SGML newswire name files ``APW19981016.0240`` or ``nyt_eng_200501``) is claimed by its first
+``SNIFF_BYTES`` bytes when they show a format (``sniffed``), read only from a regular file
+(``ingest.files.read_head``): anything else is left alone, as before.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.errors import InputError, NotFoundError
-from storyline.ingest import feed, html, jsonl, text
+from storyline.ingest import feed, html, jsonl, sgml, text
 from storyline.ingest.base import Reader
 from storyline.ingest.normalize import display_path
 
-READERS: tuple[Reader, ...] = (text.READER, html.READER, feed.READER, jsonl.READER)
+READERS: tuple[Reader, ...] = (text.READER, html.READER, feed.READER, jsonl.READER, sgml.READER)
+
+#: how many bytes of a file that no suffix claims are read to recognise its format
+SNIFF_BYTES = 512
 
 
 def reader_for(path: Path) -> Reader | None:
@@ -22,6 +31,26 @@ def reader_for(path: Path) -> Reader | None:
         if suffix in reader.suffixes:
             return reader
     return None
+
+
+def sniffed(head: bytes) -> Reader | None:
+    """The reader of a file whose suffix no reader claims, by its first bytes ``head``:
+    the SGML reader when they start with ``<DOC`` (after whitespace and a BOM), else None."""
+    return sgml.READER if sgml.looks_like_sgml(head[:SNIFF_BYTES]) else None
+
+
+def claim(path: Path) -> Reader | None:
+    """The reader for the file ``path``: by its suffix, else by its first bytes when it is a
+    regular file that can be read (at most ``SNIFF_BYTES``); None for other files."""
+    reader = reader_for(path)
+    if reader is not None:
+        return reader
+    from storyline.ingest.files import read_head  # ingest.files imports this module
+
+    try:
+        return sniffed(read_head(path, SNIFF_BYTES))
+    except InputError:  # not a regular file, or unreadable: not claimed
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +63,7 @@ class Found:
 
 
 def find_files(paths: Iterable[str | Path]) -> Iterator[Found]:
-    """Every file under ``paths`` that a reader claims, in a stable order.
+    """Every file under ``paths`` that a reader claims (``claim``), in a stable order.
 
     Hidden files and folders are left out. A path that does not exist is a NotFoundError;
     a folder that cannot be listed is reported as a Found with an error. A path named
@@ -46,16 +75,18 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Found]:
         if not root.exists():
             raise NotFoundError(f"{display_path(root)}: no such file or directory")
         if not root.is_dir():
-            yield Found(root, reader_for(root))
+            yield Found(root, claim(root))
             continue
         problems: list[OSError] = []
         for folder, dirs, files in os.walk(root, onerror=problems.append):
             yield from _unlisted(problems)
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
+                if name.startswith("."):
+                    continue
                 path = Path(folder) / name
-                found = reader_for(path)
-                if not name.startswith(".") and found is not None:
+                found = claim(path)
+                if found is not None:
                     yield Found(path, found)
         yield from _unlisted(problems)
 
