@@ -47,6 +47,7 @@ from storyline.report.views import Urls, cached_story_view
 from storyline.schema import SCHEMA, article_v1
 from storyline.store import Store, fts_query
 from storyline.web import edits
+from storyline.web.cache import ResponseCache
 from storyline.web.edits import EditGuard
 from storyline.web.security import SecurityHeaders, docs_csp
 
@@ -94,6 +95,8 @@ def create_app(
         redoc_url=None,
     )
     docs_html = get_swagger_ui_html(openapi_url="/openapi.json", title="storyline API")
+    if not allow_edits:  # an editor's pages carry forms; a read-only server keeps pages
+        app.add_middleware(ResponseCache, db_path=db_path, cookies=(SEEN_COOKIE,))
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(
         SecurityHeaders, policies={"/docs": docs_csp(bytes(docs_html.body).decode())}
