@@ -18,12 +18,16 @@ Conventions:
   past-tense news a bare weekday or month is the latest one on or before the DCT, in a
   future-tense sentence the next one. "since" before an expression makes it past, a
   deadline word ("until", "by", "of record") future unless the sentence is in the past
-  perfect ("had filed reports by Wednesday"); "Wednesday's ruling" is a past day. A date
-  or month less than ``SOON`` days ahead wins over one most of a year back. A cue after
-  the expression counts double (verbs mostly precede their time: "appeared in court Tuesday
-  and is due back"), one beyond "that"/"but"/"because" belongs to another clause, and a
-  third-person schedule verb ("takes effect Monday", "reopens Tuesday") points ahead. No
-  parser is used; every pattern is precompiled.
+  perfect ("had filed reports by Wednesday"); "Wednesday's ruling was" is a past day, but
+  "ahead of Tuesday's primary" the first one after the last day named and "Voters head to
+  the polls for Tuesday's primary" (no past cue) the coming one when it is much nearer. A
+  day or month naming a known event ("after the Feb. 27 earthquake") is a past one unless
+  the sentence has a future cue. A date or month less than ``SOON`` days ahead wins over
+  one most of a year back. The cues are read by ``timex_tense``: no parser is used and
+  every pattern is precompiled.
+* A sentence-opening year ("In 2008, ... in mid-September") is the year in focus of its
+  paragraph: months and days without a year lie in it, until an expression counted from
+  the DCT ("last week") ends the focus or another explicit year moves it.
 * A dateline within three days of the DCT ("WASHINGTON, March 12 (Xinhua) --", "said in an
   editorial on Monday, Oct. 26:") is the day the story was written for: relative
   expressions count from it.
@@ -39,48 +43,31 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 
 from storyline.annotate.timex_calendar import (
     FUTURE,
-    PAST,
-    PRESENT,
     Context,
     Resolved,
     mod_of,
     parse_value,
 )
+from storyline.annotate.timex_dateline import dateline_date
 from storyline.annotate.timex_lexicon import MONTHS, SEASONS
 from storyline.annotate.timex_patterns import (
     Candidate,
-    dateline_date,
     find_candidates,
     glue_between,
 )
 from storyline.annotate.timex_resolve import resolve, time_of_day
+from storyline.annotate.timex_tense import has_future, tense_of
 from storyline.model import Sentence, Timex
 
 __all__ = ["calendar_date", "find_timexes", "resolve_timexes", "split_sentences", "tag",
            "timex_json"]  # fmt: skip
 
-_TENSE_CUES = re.compile(
-    r"\b(?P<fut>will|won't|wouldn't|shall|is\s+to|are\s+to|(?:is|are)\s+due|scheduled\s+to|set\s+to|"
-    r"plans?\s+to|planned\s+to|planning|scheduled|going\s+to|expected|expects?\s+to|intends?\s+to|"
-    r"would|upcoming|tomorrow|(?:is|are)\s+forecast|(?:is|are)\s+(?:meeting|visiting|travell?ing|holding))\b|"
-    r"(?P<fut2>'ll)\b|"
-    r"\b(?P<fut3>(?:begin|open|start|end|close|expire|resume|reopen|convene|conclude|"
-    r"meet|travel|visit|arrive|leave|return|host|play|debut|air)s|takes\s+effect|"
-    r"kicks\s+off|wraps\s+up|go\s+to\s+the\s+polls)\b|"
-    r"\b(?P<pres2>(?:was|were)\s+(?:scheduled|expected|set|due|supposed|planning|going)\s+to)\b|"
-    r"\b(?P<past>was|were|had|did|said|told|ago|last|earlier|yesterday|previous|came|went|"
-    r"met|began|took|gave|made|held|left|fell|rose|saw|won|lost|got|led|sent|spoke|brought|"
-    r"bought|sold|thought|found|became|paid|struck|ran|wrote|spent|built|stood|felt|fought|"
-    r"caught|meant|grew|drew|threw|flew|shot|broke|chose|drove|knew|sought|"
-    r"(?-i:(?<![A-Z])(?<!\ba\s)(?<!\ban\s)(?<!\bthe\s)[a-z]{2,}(?<!e)ed))\b|"
-    r"\b(?P<pres>is|are|am|has|have)\b",
-    re.IGNORECASE,
+_DAY_RULES = frozenset(
+    {"weekday", "month_day", "month_ord", "day_month", "iso", "deictic", "holiday"}
 )
-_DAY_RULES = frozenset({"weekday", "month_day", "day_month", "iso", "deictic", "holiday"})
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*\n")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|vs|"
@@ -116,68 +103,6 @@ def split_sentences(text: str, article_id: str = "") -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
-_DEADLINE = re.compile(
-    r"\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as|effective|payable|starting|of\s+record|"
-    r"(?:extended|postponed|delayed|adjourned)\s+(?:\w+\s+)?to)"
-    r"\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-
-
-def _tense(text: str, start: int, end: int, lo: int, hi: int) -> tuple[str | None, int]:
-    """Tense of the nearest cue to [start, end) within the sentence [lo, hi) and its distance.
-
-    A deadline preposition right before the expression ("until Tuesday", "by Jan. 14")
-    makes it future. Without any cue: (None, a large distance).
-    """
-    if _SINCE.search(text, max(lo, start - 32), start):
-        return PAST, 0  # "since (shortly after) the Oct. 23 slaying"
-    deadline_match = _DEADLINE.search(text, max(lo, start - 16), start)
-    deadline = deadline_match is not None and not (
-        deadline_match.group().lower().rstrip().endswith("the") and _NOUN.match(text, end)
-    )  # "by the Feb. 23 accord": a date naming an event, not a deadline
-    best: tuple[int, str] | None = None
-    for cue_start, cue_end, tense in _cues(text, lo, hi):
-        if start <= cue_start < end:
-            continue
-        distance = start - cue_end if cue_end <= start else _AFTER * (cue_start - end)
-        if _THAT.search(text, min(end, cue_end), max(start, cue_start)):
-            distance += _CLAUSE  # "said on Sunday that it would": a cue in another clause
-        if best is None or distance < best[0]:
-            best = (distance, tense)
-    if deadline and not _PERFECT.search(text, lo, hi):
-        return FUTURE, 0  # "until Tuesday", but "had filed reports by Wednesday" is past
-    return (best[1], best[0]) if best else (None, 1 << 20)
-
-
-_SINCE = re.compile(
-    r"\bsince\s+(?:(?:shortly|just|soon|right|after|before|the|early|late|mid)\s+)*$",
-    re.IGNORECASE,
-)
-_PERFECT = re.compile(r"\bhad\b", re.IGNORECASE)
-_NOUN = re.compile(r"\s+(?!(?:to|and|or|at|in|on|for|of|by|with|from)\b)[a-z]{3,}")
-_THAT = re.compile(
-    r"\b(?:that|but|while|whereas|although|though|because)\b", re.IGNORECASE
-)  # a clause boundary
-_AFTER = 2  # a cue after the expression counts double: verbs mostly precede their time
-_CLAUSE = 60  # characters a clause boundary adds to a cue's distance
-_PASSIVE = re.compile(r"\b(?:be|been|being)\s+$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=64)
-def _cues(text: str, lo: int, hi: int) -> tuple[tuple[int, int, str], ...]:
-    """Tense cues of one sentence: (start, end, tense); participles after "be" are skipped."""
-    cues = []
-    for cue in _TENSE_CUES.finditer(text, lo, hi):
-        kind = cue.lastgroup or "past"
-        if kind == "past" and _PASSIVE.search(text, max(lo, cue.start() - 7), cue.start()):
-            continue
-        # "was scheduled to leave Tuesday": planned before, done or not yet (the nearest day)
-        tense = FUTURE if kind.startswith("fut") else PAST if kind == "past" else PRESENT
-        cues.append((cue.start(), cue.end(), tense))
-    return tuple(cues)
-
-
 def calendar_date(value: str | None) -> str | None:
     """The calendar part of a DATE/TIME value ("2023-01-27TNI" -> "2023-01-27"), or None."""
     if value is None or parse_value(value) is None:
@@ -199,14 +124,20 @@ def find_timexes(
     anchor_value: str | None = dct.isoformat() if dct else None
     cands = find_candidates(text)
     out: list[Timex] = []
+    frame: tuple[int, int] | None = None  # (paragraph or sentence key, year in focus)
     i = 0
     while i < len(cands):
         cand = cands[i]
         pos = bisect_right(starts, cand.start) - 1
         sent = sentences[pos] if pos >= 0 and cand.start < sentences[pos].end else None
         lo, hi = (sent.start, sent.end) if sent else (max(0, cand.start - 200), cand.end + 200)
-        tense, distance = _tense(text, cand.start, cand.end, lo, hi)
-        ctx = Context(dct, tense, anchor, anchor_value, distance)
+        tense, distance = tense_of(text, cand.start, cand.end, lo, hi)
+        key = _scope(sent, lo)
+        focus = frame[1] if frame is not None and frame[0] == key else None
+        if focus is not None and dct is not None and tense == FUTURE and focus < dct.year:
+            focus = None  # "In 2009 it shrank, and it will grow in June": the coming June
+        future = has_future(text, lo, hi)
+        ctx = Context(dct, tense, anchor, anchor_value, distance, focus, future)
         start, end, res = cand.start, cand.end, None
         nxt = cands[i + 1] if i + 1 < len(cands) else None
         if nxt is not None and glue_between(text, cand.end, nxt.start):
@@ -228,6 +159,7 @@ def find_timexes(
                 anchor = res.point
             if parse_value(res.value) is not None and not _year_back(cand, res, anchor_value):
                 anchor_value = res.value.split("T", 1)[0]
+        frame = _next_frame(frame, key, cand, res, text, lo)
         index = sent.index if sent else -1
         out.append(
             Timex(
@@ -243,6 +175,33 @@ def find_timexes(
             )
         )
     return out
+
+
+_FRAME_LEAD = re.compile(
+    r"\W*(?:(?:back|early|late|later|earlier|also)\s+)?(?:in|during|throughout)\s+$", re.IGNORECASE
+)
+_FRAME_RULES = frozenset({"year", "month_year", "month_day", "month_ord", "day_month", "season"})
+
+
+def _scope(sent: Sentence | None, lo: int) -> int:
+    """The stretch of text a frame adverbial governs: its paragraph."""
+    return -1 - sent.paragraph if sent is not None else lo
+
+
+def _next_frame(
+    frame: tuple[int, int] | None, key: int, cand: Candidate, res: Resolved, text: str, lo: int
+) -> tuple[int, int] | None:
+    """The year in focus after ``cand``. A sentence-opening frame adverbial ("In 2008, ...",
+    "In September 2008,") sets it for its paragraph: months and days named there without a
+    year lie in that year. A later explicit year moves it; an expression counted from the
+    publication date ("last week", "on Tuesday") ends it."""
+    explicit = cand.rule.name in _FRAME_RULES and bool(cand.match.groupdict().get("y"))
+    lead = _FRAME_LEAD.fullmatch(text, lo, cand.start) or (frame and frame[0] == key)
+    if explicit and lead and res.value is not None and res.value[:4].isdigit():
+        return key, int(res.value[:4])
+    if frame is not None and (frame[0] != key or res.anchor is not None):
+        return None
+    return frame
 
 
 _RANGE = re.compile(r"\s*(?:and|to|through|until|till|or|-|–|—)\s*", re.IGNORECASE)

@@ -37,6 +37,8 @@ class Context:
     anchor: date | None  # last resolved day in the text, else the DCT
     anchor_value: str | None  # last resolved DATE value at any precision
     cue_distance: int = 0  # characters between the expression and its tense cue
+    focus: int | None = None  # the year a sentence-opening "In 2008," sets (see timex.py)
+    future: bool = False  # the sentence has a future-tense cue somewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +189,8 @@ def unit_code(word: str) -> str:
 
 
 def duration_value(n: float | None, unit: str, time_unit: bool) -> str:
-    if n is None:
-        return f"PTX{unit}" if time_unit else f"PX{unit}"
+    if n is None:  # "decades": years, as "two decades" is P20Y
+        return f"PTX{unit}" if time_unit else f"PX{'Y' if unit == 'DE' else unit}"
     scale = {"DE": (10, "Y"), "CE": (100, "Y"), "ML": (1000, "Y"), "WE": (2, "D"), "FN": (2, "W")}
     if unit in scale:
         factor, unit = scale[unit]

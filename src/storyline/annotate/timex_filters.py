@@ -26,7 +26,7 @@ def before_event(match: re.Match[str], text: str, end: int) -> bool:
     """True for "N days/months after <event>" (an event follows), and for offsets that
     name no day: "an hour later", "a few days later"."""
     word = match.group("dir").lower()
-    if word in ("later", "earlier", "after", "before") and (
+    if word in ("later", "earlier", "after", "before", "afterward", "afterwards") and (
         _SUB_DAY.fullmatch(match.group("unit")) is not None
         or match.group("num").lower() in VAGUE_NUMBERS
     ):
@@ -45,6 +45,10 @@ _MAY_OK = re.compile(
 )
 
 
+_MARCH_NAME = re.compile(r"\s+(?:for|of|on|to|against)\b|-|\s*\d", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“]\s*|\n\s*)$")
+
+
 _PREP = re.compile(
     r"\b(?:in|since|by|until|from|through|during|of|before|after|to|early|late|mid)\s+$",
     re.IGNORECASE,
@@ -57,6 +61,11 @@ _CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _NAMED_DAY = re.compile(
     r"\b(?-i:Super|Black|Good|Ash|Bloody|Cyber|Holy|Palm|Maundy|Easter|News)\s+$"
 )  # "Super Tuesday", "Good Friday", "Fox News Sunday"
+_TITLE_AFTER_DAY = re.compile(
+    r"(?-i:\s+(?:Times|Telegraph|Express|Mirror|Herald|Independent|Tribune|Observer|"
+    r"Star|Post|People|Sport|Business|Night\s+(?:Live|Football|Lights)))\b"
+)
+_MAIL_ON = re.compile(r"(?-i:\bMail\s+on\s+)$")
 _USA = re.compile(r"\b(?-i:USA)\s+$")
 _DAY_RANGE = re.compile(r"(?:st|nd|rd|th)?-(\d{1,2})\b")
 _PRE_POST = re.compile(r"\b(?:pre|post)-$", re.IGNORECASE)
@@ -75,7 +84,13 @@ def keep(name: str, match: re.Match[str], text: str) -> bool:
     """Context filters that patterns alone cannot express cheaply."""
     if name == "month" and match.group("mon") in ("May", "March") and not match.group("rel"):
         before = text[max(0, match.start() - 12) : match.start()]
-        return bool(match.group("edge") or match.group("edge2") or _MAY_OK.search(before))
+        if match.group("edge") or match.group("edge2") or _MAY_OK.search(before):
+            return True
+        # a capitalised "March" inside a sentence is the month ("the coldest March since
+        # 1962") unless it names a march ("the annual March for Life"); "May" is a verb
+        return match.group("mon") == "March" and not (
+            _MARCH_NAME.match(text, match.end()) or _SENTENCE_START.search(before)
+        )
     prefixed = name == "year" and _PRE_POST.search(text, max(0, match.start() - 5), match.start())
     if name == "year" and not (match.group("edge") or match.group("fiscal") or prefixed):
         prev = text[match.start() - 1] if match.start() > 0 else " "
@@ -112,6 +127,11 @@ def keep(name: str, match: re.Match[str], text: str) -> bool:
         return False  # "the New York Daily News", "Washington Monthly": a title
     if name == "weekday" and _NAMED_DAY.search(text, max(0, match.start() - 8), match.start()):
         return False  # "Super Tuesday", "Black Friday": a named day, not the last such weekday
+    if name == "weekday" and (
+        _TITLE_AFTER_DAY.match(text, match.end("wd"))
+        or _MAIL_ON.search(text, max(0, match.start() - 8), match.start())
+    ):
+        return False  # "The Sunday Times", "the Mail on Sunday", "Saturday Night Live"
     if name == "time" and _HIGH_NOON.search(text, max(0, match.start() - 5), match.end()):
         return False  # "high noon": an idiom
     if name == "duration" and _AGE.match(text, match.end()):

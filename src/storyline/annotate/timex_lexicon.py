@@ -45,6 +45,15 @@ ORDINALS: dict[str, int] = {
     "4th": 4, "final": 4, "last": 4,
 }  # fmt: skip
 
+_ORD_1 = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+).split()
+#: spoken days of the month ("March eighth", "the twenty-first") -> 1..31
+DAY_ORDINALS: dict[str, int] = {w: i + 1 for i, w in enumerate(_ORD_1)}
+DAY_ORDINALS.update({"twentieth": 20, "thirtieth": 30, "thirty-first": 31})
+DAY_ORDINALS.update({f"twenty-{w}": 21 + i for i, w in enumerate(_ORD_1[:9])})
+
 #: unit word (singular) -> (ISO duration letter, is a time unit after "T")
 UNITS: dict[str, tuple[str, bool]] = {
     "second": ("S", True), "minute": ("M", True), "hour": ("H", True), "day": ("D", False),
@@ -85,7 +94,7 @@ _UNIT_FORMS = (
     "millennia",
 )
 _WORD_GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (tuple(MONTHS), "month_day week_of day_month month_year month month_rel_year set"),
+    (tuple(MONTHS), "month_day month_ord week_of day_month month_year month month_rel_year set"),
     (("nineteen", "eighteen", "thousand"), "spoken_year"),
     (tuple(SEASONS), "season set"),
     (("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
@@ -93,6 +102,8 @@ _WORD_GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("century", "centuries"), "century " + " ".join(_UNIT_RULES)),
     (("quarter", "quarters", "half"), "quarter " + " ".join(_UNIT_RULES)),
     (("q", "h"), "quarter_code"),
+    (("fy",), "fiscal_code"),
+    (("long",), "long_unit"),
     (("year", "years"), "year_earlier year_ended holiday " + " ".join(_UNIT_RULES)),
     (("latest",), "latest_period"),
     (("earlier", "later", "early", "late", "mid"), "edge_unit"),
@@ -103,11 +114,12 @@ _WORD_GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
     (tuple(WEEKDAYS), "weekday pod_weekday set"),
     (("today", "yesterday", "tomorrow", "now", "currently", "recently", "lately", "soon",
       "nowadays", "presently", "present", "days", "future", "past", "recent", "coming",
-      "current"), "deictic"),
+      "current", "ahead"), "deictic"),
     (("every", "each", "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly",
       "biweekly", "semiannually", "annually", "once", "twice", "times"), "set"),
-    (("christmas", "thanksgiving", "independence", "halloween", "valentine", "easter", "good"),
-     "holiday"),
+    (("christmas", "thanksgiving", "independence", "halloween", "valentine", "easter", "good",
+      "ash", "palm", "maundy", "holy", "pentecost", "memorial", "labor", "veterans", "king",
+      "presidents", "mother", "father", "patrick", "boxing", "bastille"), "holiday"),
 )  # fmt: skip
 #: lower-cased word -> the rules whose matches can contain it (rules run only around them)
 WORD_TRIGGERS: dict[str, set[str]] = {}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from storyline.annotate.timex_filters import before_event, keep
 from storyline.annotate.timex_lexicon import (
+    DAY_ORDINALS,
     MOD_WORDS,
     MONTHS,
     NUMBER_WORDS,
@@ -45,7 +45,13 @@ UNIT = (
     r"decades?|century|centuries|millenni(?:um|a))\b"
 )
 UNIT_ONE = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|century)\b"
-MOD = alternation([w for w in MOD_WORDS if w not in ("early", "late", "mid", "mid-")])
+#: modifiers that stand before a number or period ("about", "more than", "earlier that
+#: day"); "end", "start" etc. only modify inside "the end of" ("end two years later"), and
+#: "within" is a preposition (a TimeML signal) outside the expression
+MOD = alternation(
+    [w for w in MOD_WORDS if w not in ("early", "late", "mid", "mid-", "beginning", "start",
+                                       "end", "middle", "within")]
+)  # fmt: skip
 MOD_PREFIX = rf"(?:\b(?P<modw>{MOD})\s+(?!the\b|its\b|their\b))?"
 EDGE = (
     r"(?:\b(?P<edge>early|mid|late)(?:\s+|-(?=\d|[A-Z]))|"
@@ -56,6 +62,17 @@ SEASON = alternation(SEASONS)
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 #: time zones written after a clock time ("9:54 a.m. EDT", "1430 GMT")
 ZONE = r"(?-i:[ECMP][SD]T|[ECMP]T|GMT|UTC|BST|CES?T|HKT|JST)"
+#: a spoken day of the month ("eighth", "twenty-first" or "twenty first")
+_DAY_ORD = alternation(DAY_ORDINALS).replace(re.escape("-"), r"[-\s]")
+#: more feasts and holidays, capitalised ("Palm Sunday", "Memorial Day", "Mother's Day")
+_FEASTS = (
+    r"(?-i:Ash\s+Wednesday|Palm\s+Sunday|(?:Maundy|Holy)\s+Thursday|Holy\s+Saturday|Pentecost|"
+    r"Memorial\s+Day|Labor\s+Day|Veterans\s+Day|Martin\s+Luther\s+King(?:\s+Jr\.?)?\s+Day|"
+    r"Presidents'?\s+Day|Mother's\s+Day|Father's\s+Day|St\.?\s+Patrick's\s+Day|Boxing\s+Day|"
+    r"Bastille\s+Day)"
+)
+#: "this past weekend": "this" before "past" belongs to the expression
+THIS_PAST = r"(?:\bthis\s+(?=past\b))?"
 REL = r"(?:last|next|this|past|coming|previous|following|current|latest|same|prior|that)"
 
 
@@ -95,6 +112,11 @@ RULES: tuple[Rule, ...] = (
         r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent|\d|[:.,]\d|-(?=\d)(?!\d{1,2}\b(?![%.:,]\d))))"
         rf"(?:\s?,?\s+(?P<y>{YEAR})\b)?",
     ),
+    _rule(
+        "month_ord",
+        rf"(?:\b(?:(?:this\s+)?(?:coming|last|next|past|this)\s+)?(?P<wd>{WEEKDAY})\s?,?\s+)?\b(?P<mon>{MONTH_FULL})\s+(?:the\s+)?"
+        rf"(?P<dw>{_DAY_ORD})\b(?:\s?,?\s+(?P<y>{YEAR})\b)?",
+    ),
     _rule("week_of", rf"\bthe\s+week\s+of\s+(?P<mon>{MONTH})\s*(?P<d>\d{{1,2}})\b(?![-:.,]\d)"),
     _rule(
         "day_month",
@@ -114,7 +136,7 @@ RULES: tuple[Rule, ...] = (
     _rule("month", rf"{EDGE}(?:\b(?P<rel>last|next|this|past|coming)\s+)?\b(?P<mon>{MONTH_FULL})"),
     _rule(
         "season",
-        rf"{EDGE}(?:\b(?P<rel>last|next|this|past|coming|the)\s+)?(?P<season>{SEASON})\b"
+        rf"{EDGE}(?:{THIS_PAST}\b(?P<rel>last|next|this|past|coming|the)\s+)?(?P<season>{SEASON})\b"
         rf"(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?",
     ),
     _rule(
@@ -123,6 +145,7 @@ RULES: tuple[Rule, ...] = (
         rf"\b(?P<y>{YEAR})(?P<later>\s+or\s+later)?\b"
         rf"(?!\s*(?:%|percent)|[-/,.]\d|\s*-\s*\d|'s|s\b|\s+{ZONE}\b)",
     ),
+    _rule("fiscal_code", r"(?-i:\bFY\s?'?(?:(?P<y>(?:19|20)\d\d)|(?P<yy>\d\d))\b)"),
     _rule(
         "decade",
         rf"(?:\bthe\s+)?{EDGE}(?:(?P<dec>1[5-9]\d0|20\d0)'?s\b|'(?P<dec2>\d0)s\b|"
@@ -131,7 +154,7 @@ RULES: tuple[Rule, ...] = (
     _rule("century", r"(?:\bthe\s+)?\b(?P<c>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
     _rule(
         "quarter",
-        rf"(?:\b(?:the|its|a|their)\s+(?=[^\s]+\s))?(?:(?P<y1>{YEAR})\s+)?"
+        rf"(?:\b(?:the|a)\s+(?=[^\s]+\s))?(?:(?P<y1>{YEAR})\s+)?"
         r"(?:(?P<yago>year[\s-](?:ago|earlier))\s+|(?P<yrel>next|last|this)\s+year's\s+)?(?:fiscal[\s-]+)?"
         r"\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|(?:last|final)(?=\s+(?:quarter|half)\s+of\s+"
         rf"(?:fiscal\s+)?{YEAR}\b))[\s-]+(?:fiscal[\s-]+)?(?P<qh>quarter|half)\b"
@@ -155,17 +178,17 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "rel_unit",
-        rf"{MOD_PREFIX}{EDGE}(?P<det>the\s+)?\b(?P<rel>{REL})\s+(?:(?P<fisc>fiscal)\s+)?"
+        rf"{MOD_PREFIX}{EDGE}(?P<det>the\s+)?{THIS_PAST}\b(?P<rel>{REL})\s+(?:(?P<fisc>fiscal)\s+)?"
         r"(?P<unit>week|weekend|month|quarter|year|decade|century|day)\b",
     ),
     _rule(
         "the_unit",
-        rf"{EDGE}\bthe\s+(?P<unit>quarter|year|weekend|fiscal\s+year)\b(?!\s+(?:of|before|after|to|in)\b|-)",
+        rf"{EDGE}\bthe\s+(?P<unit>quarter|year|weekend|fiscal\s+year)\b(?!\s+(?:of|before|after|to|in)\b|-|\s+{YEAR}\b)",
     ),
     _rule(
         "ago",
         rf"{MOD_PREFIX}\b(?P<num>{NUM})\s+(?:(?:more|other|full|long)\s+)?(?P<unit>{UNIT})"
-        r"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|before|after|from\s+now|hence)\b",
+        r"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|afterwards?|before|after|from\s+now|hence)\b",
     ),
     _rule(
         "vague_ago", r"\b(?P<unit>years|months|weeks|days|decades)\s+(?P<dir>ago|earlier|later)\b"
@@ -178,6 +201,8 @@ RULES: tuple[Rule, ...] = (
         rf"consecutive|trading|business|calendar|working)\s+)?(?P<unit>{UNIT})(?!-)",
         "DURATION",
     ),
+    #: "a month-long strike", "decades-long": a period as an adjective
+    _rule("long_unit", rf"\b(?:(?P<num>{NUM})-)?(?P<unit>{UNIT})-long\b", "DURATION"),
     _rule(
         "vague_duration",
         r"(?:(?<=\bfor\s)|(?<=\bin\s)|(?<=\bwithin\s))(?P<unit>years|months|weeks|days|decades|hours|minutes|centuries)\b(?!\s+(?:of|ago|earlier|later)\b)",
@@ -198,7 +223,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "weekday",
-        rf"(?:\b(?P<edge>early|late)\s+(?:on\s+)?)?(?:\b(?P<rel>last|next|this|past|coming)\s+)?"
+        rf"(?:\b(?P<edge>early|late)\s+(?:on\s+)?)?(?:{THIS_PAST}\b(?P<rel>last|next|this|past|coming)\s+)?"
         rf"\b(?P<wd>{WEEKDAY})(?:\s?,?\s+(?P<pod>{POD})\b)?",
     ),
     _rule("pod_weekday", rf"\b(?P<pod>{POD}|midnight)\s+(?:on\s+)?(?P<wd>{WEEKDAY})"),
@@ -207,7 +232,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?P<word>today|yesterday|tomorrow|now|currently|recently|lately|soon|nowadays|presently|"
         r"at\s+present|these\s+days|the\s+(?:near\s+|distant\s+)?future|the\s+past"
         r"|recent(?:\s+(?:days|weeks|months|years|decades))?|current|"
-        r"(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters))\b"
+        r"(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|"
+        r"the\s+(?:days|weeks|months|years)\s+ahead)\b"
         r"(?!\s*-)",
     ),
     _rule(
@@ -223,7 +249,7 @@ RULES: tuple[Rule, ...] = (
         "holiday",
         rf"\b(?P<hol>Christmas(?:\s+Day|\s+Eve)?|New\s+Year's(?:\s+Day|\s+Eve)|Thanksgiving(?:\s+Day)?|"
         rf"Independence\s+Day|Halloween|Valentine's\s+Day|(?-i:Easter)(?:\s+(?:Sunday|Monday|week))?|"
-        rf"(?-i:Good)\s+Friday)(?:\s+(?P<y>{YEAR}))?\b",
+        rf"(?-i:Good)\s+Friday|{_FEASTS})(?:\s+(?P<y>{YEAR}))?\b",
     ),
 )
 
@@ -281,7 +307,15 @@ def find_candidates(text: str) -> list[Candidate]:
             start, end = match.span()
             while end > start and text[end - 1] in " ,":
                 end -= 1
-            if rule.name in ("quarter", "duration") and _ADJECTIVAL.search(text, start, end):
+            if (
+                rule.name == "duration"
+                and match.group("rel")
+                and _VERB_LAST.search(text, max(0, start - 8), match.start("rel"))
+            ):
+                start = match.start("num")  # "expected to last several weeks": a verb
+            if rule.name in ("quarter", "duration") and (
+                _ADJECTIVAL.search(text, start, end) or _counted_singular(rule, match)
+            ):
                 det = _DETERMINER.match(text, start, end)
                 start = det.end() if det else start
             if end > start and keep(rule.name, match, text):
@@ -302,9 +336,20 @@ def find_candidates(text: str) -> list[Candidate]:
     return chosen
 
 
+_VERB_LAST = re.compile(
+    r"\b(?:to|will|would|could|can|may|might|should|must|n't|not)\s+$", re.IGNORECASE
+)
 #: "a third-quarter loss", "a 16-hour day": the determiner belongs to the noun phrase
 _ADJECTIVAL = re.compile(r"\w-(?:fiscal-)?(?:quarter|half|" + UNIT_ONE[3:], re.IGNORECASE)
 _DETERMINER = re.compile(r"(?:a|an|the|its|their|his|her)\s+", re.IGNORECASE)
+
+
+def _counted_singular(rule: Rule, match: re.Match[str]) -> bool:
+    """True for "a two day meeting", "the six year term": a counted period written in the
+    singular is an adjective, and the determiner belongs to the noun after it."""
+    if rule.name != "duration" or match.group("unit").lower().endswith("s"):
+        return False
+    return match.group("num").lower() not in ("a", "an", "half a", "half an")
 
 
 def _matches(rule: Rule, text: str, spans: list[tuple[int, int]]) -> list[re.Match[str]]:
@@ -329,38 +374,3 @@ def glue_between(text: str, left_end: int, right_start: int) -> bool:
     if right_start < left_end or right_start - left_end > 5:
         return False
     return _GLUE.fullmatch(text, left_end, right_start) is not None
-
-
-#: "WASHINGTON, August 13 (Xinhua) --": the day the story was filed, ahead of the text
-_DATELINE = re.compile(
-    rf"\s*(?:[A-Z][A-Za-z.'-]*[ ,]+){{1,5}}(?P<mon>{MONTH})\s+(?P<d>\d{{1,2}})"
-    r"(?:\s?,?\s+(?P<y>\d{4}))?\s*(?:\([^)\n]{1,30}\)\s*)?(?:--|—|–|-|:)"
-)
-
-
-#: "The New York Times said in an editorial on Monday, Oct. 26:": the day of the piece
-_HEADER_DATE = re.compile(
-    rf"\s*[^\n:]{{0,80}}?\bon\s+(?:{WEEKDAY}\s?,?\s+)?(?P<mon>{MONTH})\s+(?P<d>\d{{1,2}})"
-    r"(?:\s?,?\s+(?P<y>\d{4}))?\s*:"
-)
-
-
-def dateline_date(text: str, dct: date | None) -> date | None:
-    """The day of a dateline opening ``text`` ("WASHINGTON, March 12 (Xinhua) --", "... said
-    in an editorial on Monday, Oct. 26:") if it is within three days of ``dct`` (the story
-    was written for that day: "Friday" counts from it), else ``dct``."""
-    m = _DATELINE.match(text) or _HEADER_DATE.match(text)
-    if m is None or dct is None:
-        return dct
-    month = MONTHS[m["mon"].lower().rstrip(".")]
-    try:
-        day = date(int(m["y"] or dct.year), month, int(m["d"]))
-        if not m["y"] and (day - dct).days > 180:
-            day = date(dct.year - 1, month, day.day)  # "December 31" filed on Jan. 1
-        elif not m["y"] and (dct - day).days > 180:
-            day = date(dct.year + 1, month, day.day)  # "January 1" dated Dec. 31
-    except ValueError:
-        return dct
-    if abs(dct - day) <= timedelta(days=3):
-        return day
-    return dct

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 from storyline.annotate.timex_calendar import (
+    PRESENT,
     Context,
     Resolved,
     dated,
@@ -169,7 +170,7 @@ def _r_the_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
 def _r_ago(m: re.Match[str], ctx: Context) -> Resolved | None:
     n = parse_number(m["num"])
     unit = unit_code(m["unit"])
-    word = " ".join(m["dir"].lower().split())
+    word = " ".join(m["dir"].lower().split()).rstrip("s").replace("afterward", "later")
     sign = -1 if word in ("ago", "earlier", "before") else 1
     if n is None:
         return Resolved("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", mod_of(m))
@@ -212,7 +213,8 @@ def _r_vague_ago(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 #: a count or a plural noun right before "a day"/"a year" makes it a rate (a SET)
 _RATE = re.compile(
-    r"(?:\d|\b(?:million|billion|thousand|hundred|dozen)|\b(?!(?:is|was|has|as|this|its|his|"
+    r"(?:\d|\b(?:million|billion|thousand|hundred|dozen|two|three|four|five|six|seven|eight|"
+    r"nine|ten|twelve|twenty)|\b(?!(?:is|was|has|as|this|its|his|"
     r"us|yes|less|unless|plus|thus|perhaps|always|sometimes|whereas)\b)[a-z]{2,}s)\s+$",
     re.IGNORECASE,
 )
@@ -259,6 +261,13 @@ _WILL_AFTER = re.compile(
 )
 
 
+#: a preposition that puts an event ahead of the reported one ("ahead of Tuesday's vote")
+_PREVIEW = re.compile(
+    r"\b(?:ahead\s+of|in\s+advance\s+of|on\s+the\s+eve\s+of|in\s+the\s+run-up\s+to)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _r_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     mod = mod_of(m)
     pod = m["pod"]
@@ -267,13 +276,19 @@ def _r_weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
         return unresolved(typ, mod)
     rel = m["rel"].lower() if m["rel"] else None
     way = direction(ctx)
-    if (
-        rel is None
-        and _POSSESSIVE.match(m.string, m.end())
-        and not _WILL_AFTER.match(m.string, m.end())
-    ):
-        way = -1  # "Wednesday's ruling": news reports an event that took place
-    d = weekday_date(WEEKDAYS[m["wd"].lower()], ctx.dct, rel, way)
+    base = ctx.dct
+    if rel is None and _POSSESSIVE.match(m.string, m.end()):
+        if _PREVIEW.search(m.string, max(0, m.start() - 24), m.start()):
+            # "ahead of Tuesday's primary": the first such day from the last day named
+            base, way = ctx.anchor or ctx.dct, 1
+        elif _WILL_AFTER.match(m.string, m.end()):
+            way = 1 if way >= 0 else 0
+        elif ctx.tense in (None, PRESENT):  # "Voters head to the polls for Tuesday's
+            back = (ctx.dct.weekday() - WEEKDAYS[m["wd"].lower()]) % 7  # primary": the
+            way = 1 if 0 < 2 * (7 - back) < back else -1  # coming one if much nearer
+        else:
+            way = -1  # "Wednesday's ruling was...": news reports an event that took place
+    d = weekday_date(WEEKDAYS[m["wd"].lower()], base, rel, way)
     value = d.isoformat()
     if pod:
         value += "T" + PARTS_OF_DAY[pod.lower()] if pod.lower() != "midnight" else "T24:00"
@@ -297,7 +312,16 @@ def _r_ago_duration(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved("DURATION", value, mod_of(m))
 
 
+def _r_long_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """ "a month-long strike" (P1M), "a two-week-long trip" (P2W), "decades-long" (vague)."""
+    unit_word = m["unit"].lower()
+    time_unit = unit_word.startswith(("hour", "minute", "second"))
+    n = parse_number(m["num"]) if m["num"] else (None if unit_word.endswith("s") else 1.0)
+    return Resolved("DURATION", duration_value(n, unit_code(unit_word), time_unit))
+
+
 RELATIVE_HANDLERS = {
+    "long_unit": _r_long_unit,
     "ago_duration": _r_ago_duration, "period_year": _r_period_year,
     "latest_period": _r_latest_period, "year_ended": _r_year_ended,
     "year_earlier": _r_year_earlier, "edge_unit": _r_edge_unit, "rel_unit": _r_rel_unit,

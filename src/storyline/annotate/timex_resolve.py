@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from storyline.annotate.timex_calendar import (
     NEAR,
+    PAST,
     SEASON_ORDER,
     Context,
     Resolved,
@@ -29,7 +30,9 @@ from storyline.annotate.timex_calendar import (
     unit_code,
     unresolved,
 )
+from storyline.annotate.timex_holidays import FIXED, MOVABLE, feast_name
 from storyline.annotate.timex_lexicon import (
+    DAY_ORDINALS,
     MONTHS,
     ORDINALS,
     PARTS_OF_DAY,
@@ -39,6 +42,7 @@ from storyline.annotate.timex_lexicon import (
 )
 from storyline.annotate.timex_patterns import Candidate
 from storyline.annotate.timex_relative import RELATIVE_HANDLERS
+from storyline.annotate.timex_tense import names_event
 
 _REF_WORDS = {
     "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
@@ -98,6 +102,13 @@ def _month_day(
         except ValueError:
             return None
         return Resolved("DATE", d.isoformat(), mod, None, d)
+    rel = (m.groupdict().get("mrel") or "").lower()
+    if ctx.focus is not None and not rel:  # "In 2008, ... on Sept. 15": the year in focus
+        try:
+            d = date(ctx.focus, month, day)
+        except ValueError:
+            return None
+        return Resolved("DATE", d.isoformat(), mod, None, d)
     if ctx.dct is None:
         return unresolved("DATE", mod)
     options = []
@@ -108,7 +119,6 @@ def _month_day(
             continue
     if not options:
         return None
-    rel = (m.groupdict().get("mrel") or "").lower()
     if rel:  # "next March 11": the first one after the DCT, "last May 5" the one before
         ahead = [o for o in options if o > ctx.dct]
         back = [o for o in options if o < ctx.dct]
@@ -123,13 +133,21 @@ def _month_day(
         same = [o for o in options if o.weekday() == WEEKDAYS[weekday.lower()]]
         if same:
             return dated(pick(same, ctx.dct, 0), "D", ctx, mod)
-    d = pick(options, ctx.dct, direction(ctx, 0), ctx.cue_distance > NEAR, slack=7, soon=SOON)
+    event = names_event(m, ctx)
+    way = -1 if event else direction(ctx, 0)
+    d = pick(options, ctx.dct, way, ctx.cue_distance > NEAR and not event, slack=7, soon=SOON)
     return dated(d, "D", ctx, mod)
 
 
 def _r_month_day(m: re.Match[str], ctx: Context) -> Resolved | None:
     month = MONTHS[m["mon"].lower().rstrip(".")]
     return _month_day(month, int(m["d"]), m["y"], m, ctx)
+
+
+def _r_month_ord(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """ "Sunday, March eighth" (spoken dates of broadcast transcripts)."""
+    day = DAY_ORDINALS[re.sub(r"[-\s]+", "-", m["dw"].lower())]
+    return _month_day(MONTHS[m["mon"].lower()], day, m["y"], m, ctx)
 
 
 def _r_week_of(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -147,6 +165,8 @@ def _r_month_year(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 def _r_month(m: re.Match[str], ctx: Context) -> Resolved | None:
     month = MONTHS[m["mon"].lower()]
+    if ctx.focus is not None and not m["rel"]:  # "In 2008, ... in mid-September"
+        return Resolved("DATE", f"{ctx.focus:04d}-{month:02d}", mod_of(m))
     if ctx.dct is None:
         return unresolved("DATE", mod_of(m))
     rel, y = (m["rel"] or "").lower(), ctx.dct.year
@@ -160,7 +180,9 @@ def _r_month(m: re.Match[str], ctx: Context) -> Resolved | None:
         d = this
     else:
         options = [date(y - 1, month, 1), this, date(y + 1, month, 1)]
-        d = pick(options, cur, direction(ctx, 0), ctx.cue_distance > NEAR, soon=SOON)
+        event = names_event(m, ctx)
+        way = -1 if event else direction(ctx, 0)
+        d = pick(options, cur, way, ctx.cue_distance > NEAR and not event, soon=SOON)
     return dated(d, "M", ctx, mod_of(m))
 
 
@@ -169,25 +191,39 @@ def _r_season(m: re.Match[str], ctx: Context) -> Resolved | None:
     if m["y"]:
         return Resolved("DATE", f"{m['y']}-{code}", mod_of(m))
     rel = (m["rel"] or "").lower()
-    if not rel and not (m["edge"] or m["edge2"]):
-        return None
+    if not rel and not (
+        m["edge"] or m["edge2"] or _SEASON_PREP.search(m.string, max(0, m.start() - 9), m.start())
+    ):
+        return None  # "the fall of Rome", "spring water"; but "in summer", "by fall"
+    if ctx.focus is not None and rel in ("the", ""):  # "In 2008, ... in the spring"
+        return Resolved("DATE", f"{ctx.focus:04d}-{code}", mod_of(m))
     if ctx.dct is None:
         return unresolved("DATE", mod_of(m))
     month = ctx.dct.month
     current = 0 if month in (12, 1, 2) else 1 + (month - 3) // 3
     wanted = SEASON_ORDER[code]
     year = ctx.dct.year
-    if rel == "last" or (rel in ("the", "") and direction(ctx) < 0):
+    if rel in ("last", "past") or (rel in ("the", "") and direction(ctx) < 0):
         year -= wanted >= current
-    elif rel in ("next", "coming") or (rel in ("the", "") and direction(ctx) > 0):
+    elif rel in ("next", "coming"):
         year += wanted <= current
+    elif rel in ("the", "") and direction(ctx) > 0:
+        year += wanted < current  # "will begin in the spring", said in March: this spring
     anchor = ctx.dct.isoformat()
     return Resolved("DATE", f"{year:04d}-{code}", mod_of(m), anchor)
+
+
+_SEASON_PREP = re.compile(r"\b(?:in|during|by|until|since|through)\s+$", re.IGNORECASE)
 
 
 def _r_year(m: re.Match[str], ctx: Context) -> Resolved | None:
     mod = "ON_OR_AFTER" if m["later"] else mod_of(m)
     return Resolved("DATE", m["y"], mod)
+
+
+def _r_fiscal_code(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """ "FY2013", "FY 14": a fiscal year, valued by its number as "fiscal 2013" is."""
+    return Resolved("DATE", m["y"] or f"20{m['yy']}")
 
 
 def _r_decade(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -282,10 +318,14 @@ def _r_time(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 def _r_deictic(m: re.Match[str], ctx: Context) -> Resolved | None:
     word = " ".join(m["word"].lower().split())
+    if word == "soon" and ctx.tense == PAST and ctx.cue_distance <= NEAR:
+        return None  # "a trickle of cash that soon became a flood": no time of its own
     if word in _REF_WORDS:
         return Resolved("DATE", _REF_WORDS[word])
     if word in ("recent weeks", "recent months"):  # TimeML: a vague duration up to now
         return Resolved("DURATION", "PXW" if word.endswith("weeks") else "PXM")
+    if word.endswith(" ahead"):  # "in the weeks ahead": a vague duration from now
+        return Resolved("DURATION", duration_value(None, unit_code(word.split()[1]), False))
     if word.startswith("recent"):
         return Resolved("DATE", "PAST_REF")
     if word == "current":
@@ -315,58 +355,28 @@ def _r_set(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved("SET", duration_value(n, unit_code(word), time_unit))
 
 
-def _thanksgiving(year: int) -> date:
-    first = date(year, 11, 1)
-    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
-
-
-def _easter(year: int) -> date:
-    """Easter Sunday of ``year`` (the Gregorian computus)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    x = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * x) // 451
-    month, day = divmod(h + x - 7 * n + 114, 31)
-    return date(year, month, day + 1)
-
-
-#: movable feasts: the day in a given year and the granularity of the value
-_MOVABLE = {
-    "thanksgiving": (_thanksgiving, "D"), "thanksgiving day": (_thanksgiving, "D"),
-    "easter": (_easter, "D"), "easter sunday": (_easter, "D"),
-    "easter monday": (lambda y: _easter(y) + timedelta(days=1), "D"),
-    "good friday": (lambda y: _easter(y) - timedelta(days=2), "D"),
-    "easter week": (_easter, "W"),
-}  # fmt: skip
-
-
 def _r_holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
-    name = " ".join(m["hol"].lower().split())
-    fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-             "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
-             "independence day": (7, 4), "valentine's day": (2, 14)}  # fmt: skip
-    if name in _MOVABLE:
-        feast, gran = _MOVABLE[name]
+    name = feast_name(m["hol"])
+    if name in MOVABLE:
+        feast, gran = MOVABLE[name]
         if m["y"]:
             d = feast(int(m["y"]))
             return Resolved("DATE", fmt(d, gran), None, None, d if gran == "D" else None)
         if ctx.dct is None:
             return unresolved("DATE")
         years = (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1)
-        d = pick([feast(y) for y in years], ctx.dct, direction(ctx, 0), slack=7)
+        d = pick([feast(y) for y in years], ctx.dct, direction(ctx, 0), slack=7, soon=SOON)
         return dated(d, gran, ctx, None)
-    month, day = fixed[name]
+    month, day = FIXED[name]
     return _month_day(month, day, m["y"], m, ctx)
 
 
 _HANDLERS = {
     **RELATIVE_HANDLERS,
-    "iso": _r_iso, "numeric": _r_numeric, "month_day": _r_month_day, "week_of": _r_week_of,
-    "day_month": _r_month_day, "month_year": _r_month_year, "month": _r_month,
-    "season": _r_season, "year": _r_year, "decade": _r_decade, "century": _r_century,
+    "iso": _r_iso, "numeric": _r_numeric, "month_day": _r_month_day, "month_ord": _r_month_ord,
+    "week_of": _r_week_of, "day_month": _r_month_day, "month_year": _r_month_year,
+    "month": _r_month, "season": _r_season, "year": _r_year, "decade": _r_decade,
+    "fiscal_code": _r_fiscal_code, "century": _r_century,
     "quarter": _r_quarter, "quarter_code": _r_quarter_code, "time": _r_time,
     "deictic": _r_deictic, "set": _r_set, "holiday": _r_holiday,
     "month_rel_year": _r_month_rel_year, "spoken_year": _r_spoken_year,

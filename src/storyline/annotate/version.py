@@ -2,7 +2,7 @@
 pending work does not import the stages)."""
 
 #: bump when a stage changes what it produces: stored articles are then annotated again
-ANNOTATION_VERSION = 7  # 4: hard-wrapped lines unwrapped, "Hun Sen." may end a sentence;
+ANNOTATION_VERSION = 8  # 4: hard-wrapped lines unwrapped, "Hun Sen." may end a sentence;
 # 5: time expressions: "the year ended", "the 1988 quarter", "the latest period", no
 # year-ago chaining, "recent months" durations, capitalised words are no past-tense cue
 # 6: time expressions: "since" points back, past perfect beats deadline words, a date just
@@ -12,3 +12,6 @@ ANNOTATION_VERSION = 7  # 4: hard-wrapped lines unwrapped, "Hun Sen." may end a 
 # year or end date, "last year" figures in quarterly reports, "the past year/week" dates,
 # GMT clock times, fortnights, seasonal sets, Easter, datelines, present-tense schedules,
 # month/day ranges, clause-aware tense cues, names ("USA Today", "Super Tuesday") dropped
+# 8: time expressions: the year in focus of a paragraph ("In 2008, ... in mid-September"),
+# possessive days in previews, dates naming known events, feasts and US holidays, FY codes,
+# "-long" periods, spoken days, "March" mid-sentence, newspaper names, "soon" in the past
