@@ -88,56 +88,42 @@ def read_bounded(path: Path, settings: Settings) -> bytes:
     """The bytes of the regular file ``path``; an InputError for anything else, and a
     TooLargeError as soon as more than ``max_file_bytes`` can be read."""
     where = display_path(path)
-    try:
-        _check_kind(os.stat(path).st_mode, where)  # before open: a device is never opened
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        raise InputError(where, f"cannot read file ({exc.strerror or exc})") from exc
-    try:
-        info = os.fstat(fd)  # the file opened, which may differ from the one checked
-        _check_kind(info.st_mode, where)
-        check_size(info.st_size, where, settings)
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        chunks: list[bytes] = []
-        size = 0
-        limit = settings.max_file_bytes + 1
-        while size < limit:
-            chunk = os.read(fd, min(_CHUNK, limit - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise InputError(where, f"cannot read file ({exc.strerror or exc})") from exc
-    finally:
-        os.close(fd)
-    if size > settings.max_file_bytes:
+    data = _read_regular(path, where, settings.max_file_bytes + 1, settings)
+    if len(data) > settings.max_file_bytes:
         raise TooLargeError(
             where,
             f"file grew while read, over the limit of {settings.max_file_bytes:,} bytes "
             "(setting max_file_bytes)",
         )
-    return b"".join(chunks)
+    return data
 
 
 def read_head(path: Path, limit: int = SNIFF_BYTES) -> bytes:
     """At most ``limit`` bytes from the start of the regular file ``path``, with the checks
     of ``read_bounded`` (a device or named pipe is never opened or read): an InputError for
     anything else."""
-    where = display_path(path)
+    return _read_regular(path, display_path(path), limit, None)
+
+
+def _read_regular(path: Path, where: str, limit: int, settings: Settings | None) -> bytes:
+    """At most ``limit`` bytes of the regular file ``path``: its kind is checked before it
+    is opened (a device is never opened) and again on the opened file, which may differ;
+    with ``settings``, its size too (``check_size``)."""
     try:
         _check_kind(os.stat(path).st_mode, where)
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise InputError(where, f"cannot read file ({exc.strerror or exc})") from exc
     try:
-        _check_kind(os.fstat(fd).st_mode, where)
+        info = os.fstat(fd)
+        _check_kind(info.st_mode, where)
+        if settings is not None:
+            check_size(info.st_size, where, settings)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         chunks: list[bytes] = []
         size = 0
-        while size < limit and (chunk := os.read(fd, limit - size)):
+        while size < limit and (chunk := os.read(fd, min(_CHUNK, limit - size))):
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
