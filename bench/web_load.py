@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import socket
@@ -200,6 +201,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--ingest-n", type=int, default=50, help="articles per writer batch")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--server-workers", type=int, default=1,
+                        help="`storyline serve --workers`: server processes")  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     db = args.db or args.work / f"web-{args.archive or args.n}.db"
@@ -214,7 +217,8 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cli = [sys.executable, "-m", "storyline"]
-    server = subprocess.Popen([*cli, "serve", "--db", str(db), "--port", str(port)])
+    server = subprocess.Popen([*cli, "serve", "--db", str(db), "--port", str(port),
+                               "--workers", str(args.server_workers)])  # fmt: skip
     stop = threading.Event()
     batches: list[float] = []  # seconds of each finished writer run
     failures: list[str] = []
@@ -259,7 +263,8 @@ def main() -> int:
     )
     print(f"command: {' '.join(sys.argv)}")
     print(f"{args.requests} requests, {args.concurrency} concurrent, {seconds:.1f} s, "
-          f"{args.requests / seconds:.1f} req/s; cores: 2 shared")  # fmt: skip
+          f"{args.requests / seconds:.1f} req/s; server processes: {args.server_workers}; "
+          f"cores: {os.cpu_count()} shared")  # fmt: skip
     header = f"{'endpoint':<14}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
     print(header)
     rows = [*sorted(timings.latencies.items()),

@@ -105,12 +105,15 @@ def serve(
             "in the UI; 127.0.0.1 only, a CSRF token on every form.",
         ),
     ] = False,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (read-only serving; 1 with --allow-edits).")
+    ] = 1,
 ) -> None:
     """The local web UI and JSON API (read-only unless --allow-edits; safe while
     `storyline run` ingests)."""
     from storyline.web.serve import serve as run_server
 
-    run_server(str(db), host, port, err, allow_edits=allow_edits)
+    run_server(str(db), host, port, err, allow_edits=allow_edits, workers=workers)
 
 
 @app.command()
