@@ -136,6 +136,26 @@ def test_changed_settings_ask_for_a_rebuild(many_runs: Path, tmp_path: Path) -> 
     pipeline.run([], settings)  # the state now carries the new settings
 
 
+def test_a_setting_added_by_an_upgrade_counts_as_its_default(
+    many_runs: Path, tmp_path: Path
+) -> None:
+    """A state recorded before a result setting existed needs no rebuild while the setting
+    keeps its default (the behaviour the state was built with), and does with another."""
+    copy = tmp_path / "older.db"
+    with sqlite3.connect(many_runs) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    with Store(copy) as store:
+        recorded = store.link_settings()
+        assert recorded is not None and "reuse_paraphrase_signal" in recorded
+        del recorded["reuse_paraphrase_signal"]
+        store.set_link_settings(recorded)
+        store.db.commit()
+    settings = Settings(db=str(copy), workers=1)
+    pipeline.run([], settings)
+    with pytest.raises(RebuildNeededError, match=r"reuse_paraphrase_signal: 'ngram' -> 'minilm'"):
+        pipeline.run([], settings.with_(reuse_paraphrase_signal="minilm"))
+
+
 def test_a_late_article_finds_its_story(batches: list[Path], tmp_path: Path) -> None:
     """The earliest article of a story arrives after the rest of the stream."""
     articles = _stream(pipeline.read_articles(batches, Settings()))

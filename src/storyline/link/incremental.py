@@ -68,15 +68,19 @@ def fingerprint(settings: Settings) -> dict[str, Any]:
 
 
 def check_settings(store: Store, settings: Settings) -> None:
-    """Record the result settings with a new state; different ones need a rebuild."""
+    """Record the result settings with a new state; different ones need a rebuild (a
+    setting missing from the recorded ones, added by an upgrade, counts as its default)."""
     wanted = fingerprint(settings)
     stored = store.link_settings()
     if stored is None:  # a new state: results loaded from elsewhere (Spark) are redone
         store.reset_links(wanted)
         return
-    changed = sorted(k for k in set(wanted) | set(stored) if wanted.get(k) != stored.get(k))
+    # a setting added after the state was recorded had its default then: the old behaviour
+    defaults = {name: getattr(Settings(), name) for name in RESULT_SETTINGS}
+    recorded = {**{k: v for k, v in defaults.items() if k not in stored}, **stored}
+    changed = sorted(k for k in set(wanted) | set(recorded) if wanted.get(k) != recorded.get(k))
     if changed:
-        what = ", ".join(f"{k}: {stored.get(k)!r} -> {wanted.get(k)!r}" for k in changed)
+        what = ", ".join(f"{k}: {recorded.get(k)!r} -> {wanted.get(k)!r}" for k in changed)
         raise RebuildNeededError(
             f"{store.path}: the stories were built with other settings ({what}); run "
             f"`storyline rebuild --db {store.path}` to rebuild them with these, or run "
