@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import statistics
@@ -68,6 +69,8 @@ def measure(*args: str) -> dict[str, Any]:
     (the CPU time of the command's process tree says what the wall time would be on an idle
     machine better than the wall time on a shared one)."""
     env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin"}
+    if "PYTHONPATH" in os.environ:  # measuring another checkout with this venv
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     done = subprocess.run([sys.executable, "-c", WRAPPER, *args], capture_output=True,
                           text=True, check=True, env=env)  # fmt: skip
     result: dict[str, Any] = json.loads(done.stdout)
