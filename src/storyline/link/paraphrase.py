@@ -55,19 +55,26 @@ def ngram_similarity(
     ``texts[right[k]]`` for each k (IDF over ``texts``); 0.0 for texts without n-grams."""
     if left.size == 0:
         return np.zeros(0)
-    used = np.unique(np.concatenate([left, right]))
-    position = {int(u): k for k, u in enumerate(used.tolist())}
+    used, rows_of_left, rows_of_right = _pair_rows(left, right)
     vectorizer = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=False,
         dtype=np.float64,
     )  # fmt: skip
     try:
-        matrix = vectorizer.fit_transform([fold(texts[int(u)]) for u in used.tolist()])
+        matrix = vectorizer.fit_transform([fold(texts[u]) for u in used])
     except ValueError:  # no n-grams at all (empty or one-letter texts)
         return np.zeros(left.size)
-    rows_l = matrix[[position[int(i)] for i in left.tolist()]]
-    rows_r = matrix[[position[int(i)] for i in right.tolist()]]
+    rows_l, rows_r = matrix[rows_of_left], matrix[rows_of_right]
     return np.asarray(rows_l.multiply(rows_r).sum(axis=1), dtype=np.float64).ravel()
+
+
+def _pair_rows(
+    left: NDArray[np.int64], right: NDArray[np.int64]
+) -> tuple[list[int], NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct texts of the pairs (``used``, sorted), and the row in ``used`` of each
+    pair's left and right text: only those texts are vectorised."""
+    used, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
+    return [int(u) for u in used.tolist()], inverse[: left.size], inverse[left.size :]
 
 
 #: the paraphrase signals (setting ``reuse_paraphrase_signal``)
@@ -83,11 +90,9 @@ def semantic_similarity(
         return np.zeros(0)
     from storyline.link.embed import load_encoder
 
-    used = np.unique(np.concatenate([left, right]))
-    position = {int(u): k for k, u in enumerate(used.tolist())}
-    vectors = load_encoder()([texts[int(u)] for u in used.tolist()]).astype(np.float64)
-    rows_l = vectors[[position[int(i)] for i in left.tolist()]]
-    rows_r = vectors[[position[int(i)] for i in right.tolist()]]
+    used, rows_of_left, rows_of_right = _pair_rows(left, right)
+    vectors = load_encoder()([texts[u] for u in used]).astype(np.float64)
+    rows_l, rows_r = vectors[rows_of_left], vectors[rows_of_right]
     return np.asarray(np.clip(np.einsum("ij,ij->i", rows_l, rows_r), 0.0, 1.0), dtype=np.float64)
 
 
