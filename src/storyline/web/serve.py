@@ -57,16 +57,17 @@ def serve(
         )
     with Store(db, readonly=True):
         pass
-    app = create_app(db, allowed_hosts=allowed_hosts(host), allow_edits=allow_edits)
+    hosts = allowed_hosts(host)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"storyline: serving {db} at http://{shown}:{port}/ (API docs at /docs)")
     if allow_edits:
         console.print("edits allowed: story pages offer merge, move, detach and split")
     if host not in LOOPBACK:
         console.print("warning: listening beyond this machine; the UI has no authentication")
-    if workers > 1:
-        os.environ[_ENV] = json.dumps({"db": db, "hosts": allowed_hosts(host)})
+    if workers > 1:  # each process builds its app (``app_from_env``)
+        os.environ[_ENV] = json.dumps({"db": db, "hosts": hosts})
         uvicorn.run(f"{__name__}:app_from_env", factory=True, workers=workers, host=host,
                     port=port, log_level="warning", server_header=False)  # fmt: skip
         return
+    app = create_app(db, allowed_hosts=hosts, allow_edits=allow_edits)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
