@@ -92,7 +92,7 @@ def ingest(
         try:
             if found.error is not None:
                 raise found.error
-            results = read_file(found.path, settings)
+            results = read_file(found.path, settings, found.reader)
         except InputError as exc:
             results = [exc]
         for result in results:
@@ -158,7 +158,7 @@ def read_articles(paths: Sequence[str | Path], settings: Settings) -> list[Artic
     for found in find_files(paths):
         if found.error is not None:
             raise found.error
-        for item in read_file(found.path, settings):
+        for item in read_file(found.path, settings, found.reader):
             if isinstance(item, InputError):
                 raise item
             articles.setdefault(item.id, item)

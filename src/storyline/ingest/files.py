@@ -76,10 +76,13 @@ def read_data(
     return list(reader.read(path, data, settings))
 
 
-def read_file(path: Path, settings: Settings) -> list[Article | InputError]:
+def read_file(
+    path: Path, settings: Settings, reader: Reader | None = None
+) -> list[Article | InputError]:
     """Articles (and per-entry errors) of one file; a whole-file problem raises InputError.
-    The file's type and size are checked before it is read, and the read is bounded."""
-    reader = reader_of(path)
+    The file's type (``reader`` when the walk that found it already knows it) and size are
+    checked before it is read, and the read is bounded."""
+    reader = reader or reader_of(path)
     data = read_bounded(path, settings)
     return list(reader.read(path, data, settings))
 
