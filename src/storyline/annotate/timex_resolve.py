@@ -96,16 +96,12 @@ def _month_day(
     month: int, day: int, year: str | None, m: re.Match[str], ctx: Context
 ) -> Resolved | None:
     mod = mod_of(m)
-    if year:
-        try:
-            d = date(int(year), month, day)
-        except ValueError:
-            return None
-        return Resolved("DATE", d.isoformat(), mod, None, d)
     rel = (m.groupdict().get("mrel") or "").lower()
-    if ctx.focus is not None and not rel:  # "In 2008, ... on Sept. 15": the year in focus
+    # its own year, else the year in focus ("In 2008, ... on Sept. 15") unless "next"/"last"
+    known = int(year) if year else (ctx.focus if not rel else None)
+    if known is not None:
         try:
-            d = date(ctx.focus, month, day)
+            d = date(known, month, day)
         except ValueError:
             return None
         return Resolved("DATE", d.isoformat(), mod, None, d)
@@ -133,10 +129,16 @@ def _month_day(
         same = [o for o in options if o.weekday() == WEEKDAYS[weekday.lower()]]
         if same:
             return dated(pick(same, ctx.dct, 0), "D", ctx, mod)
-    event = names_event(m, ctx)
-    way = -1 if event else direction(ctx, 0)
-    d = pick(options, ctx.dct, way, ctx.cue_distance > NEAR and not event, slack=7, soon=SOON)
+    d = pick(options, ctx.dct, *_way(m, ctx), slack=7, soon=SOON)
     return dated(d, "D", ctx, mod)
+
+
+def _way(m: re.Match[str], ctx: Context) -> tuple[int, bool]:
+    """``pick``'s direction and far-cue flag for a month (and day) without a year: back
+    for a date naming a past event ("the Feb. 27 earthquake"), else the tense's direction."""
+    if names_event(m, ctx):
+        return -1, False
+    return direction(ctx, 0), ctx.cue_distance > NEAR
 
 
 def _r_month_day(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -180,9 +182,7 @@ def _r_month(m: re.Match[str], ctx: Context) -> Resolved | None:
         d = this
     else:
         options = [date(y - 1, month, 1), this, date(y + 1, month, 1)]
-        event = names_event(m, ctx)
-        way = -1 if event else direction(ctx, 0)
-        d = pick(options, cur, way, ctx.cue_distance > NEAR and not event, soon=SOON)
+        d = pick(options, cur, *_way(m, ctx), soon=SOON)
     return dated(d, "M", ctx, mod_of(m))
 
 
