@@ -181,6 +181,11 @@ class Settings:
         "Latest publication year accepted at ingest: a file, JSONL line or feed entry dated "
         "after it is skipped with the reason (HTML pages: such dates are not considered).",
     )
+    date_from_path: bool = _setting(
+        True,
+        "An article that states no publication date takes the date in its file's name, its "
+        "folder's name, or its folders YYYY/MM/DD (date-organised archives), when there is one.",
+    )
     max_html_elements: int = _setting(
         30_000,
         "HTML pages with more elements than this are skipped before extraction (the "

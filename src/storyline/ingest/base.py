@@ -10,6 +10,7 @@ from pathlib import Path
 
 from storyline.config import Settings
 from storyline.errors import EmptyInputError, InputError
+from storyline.ingest.dates import date_in_path
 from storyline.ingest.language import detect_language
 from storyline.ingest.normalize import article_id, clean_line, clean_text, display_path
 from storyline.model import Article
@@ -57,6 +58,8 @@ def build_article(
             empty if not body else f"only {len(body)} characters of text (setting min_text_chars)"
         )
         raise EmptyInputError(where, reason)
+    if published is None and settings.date_from_path:
+        published = date_in_path(path, settings)
     return Article(
         id=article_id(body),
         text=body,

@@ -7,6 +7,10 @@ Nothing is stored with a date it does not have: ids are hashes of the text, so a
 stored without its date would stay without it after the source was fixed and read again,
 while a skipped one is stored, with its date, by that later run.
 
+An article that states no date at all may take the one its archive gives it in the file's
+path (``date_in_path``, setting ``date_from_path``); a path date that is not a real date in
+the range is no date, not an error.
+
 Dates outside the range are refused even when they are valid (0001-01-01, 9999-12-31):
 later stages add and subtract days around publication dates, and such dates overflow.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from storyline.config import Settings
 from storyline.errors import ParseError
@@ -111,3 +116,45 @@ def _why(exc: ValueError) -> str:
     if "offset" in reason:
         return "impossible UTC offset"
     return reason.split(",")[0][:80]
+
+
+#: a calendar date inside a name: 2023-01-26, 2023_01_26, 2023.01.26 or 20230126, not
+#: part of a longer number (ids such as 120230126 or 2023012601 are not dates)
+_NAMED_DATE = re.compile(
+    r"(?<![0-9])((?:19|20)[0-9]{2})([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12][0-9]|3[01])(?![0-9])"
+)
+_YEAR, _MONTH, _MONTH_DAY = (
+    re.compile(r"(?:19|20)[0-9]{2}"),
+    re.compile(r"0?[1-9]|1[0-2]"),
+    re.compile(r"0?[1-9]|[12][0-9]|3[01]"),
+)
+
+
+def date_in_path(path: Path, settings: Settings) -> date | None:
+    """The publication date that a date-organised archive gives a file in its name, or None.
+
+    Looked for, in this order: a date in the file name (``breitbart_2015-11-11_slug.txt``,
+    ``APW19981016.0240``), the file's folder named as a date (``2010-04-20/0042.html``), and
+    three folders ``YYYY/MM/DD`` above the file (``2024/03/15/story.html``). Folders further
+    up are not read: a date there names a backup or a collection, not the article. A date
+    that does not exist or is outside ``min_year..max_year`` is not one."""
+    parts = path.parts
+    for name in (path.name, parts[-2] if len(parts) > 1 else ""):
+        match = _NAMED_DATE.search(name)
+        if match is not None:
+            found = _date_of(match[1], match[3], match[4], settings)
+            if found is not None:
+                return found
+    if len(parts) > 3:
+        year, month, day = parts[-4:-1]
+        if _YEAR.fullmatch(year) and _MONTH.fullmatch(month) and _MONTH_DAY.fullmatch(day):
+            return _date_of(year, month, day, settings)
+    return None
+
+
+def _date_of(year: str, month: str, day: str, settings: Settings) -> date | None:
+    try:
+        found = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return found if in_range(found, settings) else None
