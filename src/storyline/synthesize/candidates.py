@@ -17,7 +17,7 @@ quotation that spans several sentences (an odd number of double quotes).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -94,6 +94,33 @@ def _quote_marks(text: str) -> int:
     return sum(text.count(q) for q in _QUOTES)
 
 
+def article_candidates(
+    annotated: AnnotatedArticle, family: int, min_words: int
+) -> Iterator[Candidate]:
+    """The summary-worthy sentences of one article (see the module docstring), in order."""
+    headline = headline_of(annotated)
+    position = 0
+    for sentence in annotated.sentences:
+        whole = " ".join(strip_header(sentence.text).split())
+        if whole == headline:
+            continue
+        dropped, text = drop_dateline(whole)
+        if len(text.split()) < min_words or not ends_like_sentence(text):
+            continue
+        if _quote_marks(text) % 2:  # a piece of a longer quotation
+            continue
+        yield Candidate(
+            annotated.article.id,
+            sentence.index,
+            position,
+            text,
+            family,
+            annotated.article.published,
+            dropped,
+        )
+        position += 1
+
+
 def candidates_of(
     articles: Sequence[AnnotatedArticle],
     family_of: dict[str, int],
@@ -102,31 +129,11 @@ def candidates_of(
 ) -> list[Candidate]:
     """The story's summary-worthy sentences (see the module docstring), at most ``limit``
     (the earliest positions of each article first: news puts the essentials first)."""
-    found: list[Candidate] = []
-    for annotated in articles:
-        headline = headline_of(annotated)
-        position = 0
-        for sentence in annotated.sentences:
-            whole = " ".join(strip_header(sentence.text).split())
-            if whole == headline:
-                continue
-            dropped, text = drop_dateline(whole)
-            if len(text.split()) < min_words or not ends_like_sentence(text):
-                continue
-            if _quote_marks(text) % 2:  # a piece of a longer quotation
-                continue
-            found.append(
-                Candidate(
-                    annotated.article.id,
-                    sentence.index,
-                    position,
-                    text,
-                    family_of[annotated.article.id],
-                    annotated.article.published,
-                    dropped,
-                )
-            )
-            position += 1
+    found = [
+        candidate
+        for annotated in articles
+        for candidate in article_candidates(annotated, family_of[annotated.article.id], min_words)
+    ]
     if len(found) > limit:
         found = sorted(found, key=lambda c: c.position)[:limit]
     return found

@@ -5,8 +5,10 @@ known; run ``synthesize.dates.apply_dates`` first for undated ones) and, optiona
 link stage's wire families; returns :class:`TopicDate` records in date order. This is news
 timeline summarisation (Tran et al. 2013; Ghalandari & Ifrim 2020) over a topic of months.
 
-1. *Units*: every sentence that reads like one (sentence-final punctuation, at least
-   ``MIN_WORDS`` words; the seed ``date YYYY-MM-DD`` header dropped). A unit's *own days*
+1. *Units*: an article's sentences as summaries take them (``synthesize.candidates``: at
+   least ``MIN_WORDS`` words ending like a sentence, not the headline nor a piece of a
+   quotation that spans sentences; a leading dateline or byline is left out of the text
+   and kept as ``dropped``). A unit's *own days*
    are the days its DATE/TIME expressions resolve to (day precision; period edges such as
    "since Monday" or "until Friday" and event-relative "a day after <event>" do not count).
 2. *Date scores* over the topic's range (the given ``start``/``end``, else from 14 days
@@ -45,7 +47,8 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
 from storyline.model import AnnotatedArticle, Citation, SummarySentence, TopicDate
-from storyline.synthesize.similarity import ends_like_sentence, header_length, tfidf_matrix
+from storyline.synthesize.candidates import article_candidates
+from storyline.synthesize.similarity import header_length, tfidf_matrix
 
 MIN_WORDS = 6
 LATER = 0.5  # extra weight of a mention from a source published after the day it names
@@ -80,6 +83,7 @@ class Unit:
     published: date | None
     position: int  # 0-based rank among its article's units
     days: frozenset[date]
+    dropped: str = ""  # a leading dateline or byline left out of ``text``
 
 
 def _day(value: str | None) -> date | None:
@@ -107,26 +111,19 @@ def units_of(annotated: AnnotatedArticle, family: int) -> list[Unit]:
         day = _day(timex.value)
         if day is not None:
             named.setdefault(timex.sentence, set()).add(day)
-    title = (annotated.article.title or "").strip()
-    units: list[Unit] = []
-    for sentence in annotated.sentences:
-        start = max(sentence.start, skip)
-        body = " ".join(text[start : sentence.end].split())
-        if len(body.split()) < MIN_WORDS or not ends_like_sentence(body) or body == title:
-            continue
-        days = frozenset(named.get(sentence.index, ()))
-        units.append(
-            Unit(
-                annotated.article.id,
-                sentence.index,
-                body,
-                family,
-                annotated.article.published,
-                len(units),
-                days,
-            )
+    return [
+        Unit(
+            c.article,
+            c.sentence,
+            c.text,
+            c.family,
+            c.published,
+            c.position,
+            frozenset(named.get(c.sentence, ())),
+            c.dropped,
         )
-    return units
+        for c in article_candidates(annotated, family, MIN_WORDS)
+    ]
 
 
 def _family_of(
@@ -314,6 +311,7 @@ def topic_timeline(
         sentences = []
         for m in picked[day]:
             citations, sources = _cite(topic, m, day)
-            sentences.append(SummarySentence(topic.units[m].text, citations, sources))
+            unit = topic.units[m]
+            sentences.append(SummarySentence(unit.text, citations, sources, unit.dropped))
         timeline.append(TopicDate(day.isoformat(), tuple(sentences)))
     return timeline
