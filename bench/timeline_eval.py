@@ -1,6 +1,7 @@
 """Timeline quality on SemEval-2015 Task 4 (TimeLine), trial (Apple) + corpus_1 (Airbus/Boeing).
 
 Usage:  .venv/bin/python bench/timeline_eval.py [--data ../shared/data/semeval2015-timeline]
+            [--election [--polnear ../shared/data/polnear] [--cache DIR]]
 
 For each corpus, all 30 TimeML documents (raw Track A text: tokens, sentences, the DCT; the
 gold EVENT/TIMEX tags are not used) go through storyline as one story: every gold sentence
@@ -21,6 +22,11 @@ For each gold target-entity timeline (``rank<TAB>date<TAB>docid-sent-token...``)
 Then the *topic timeline* (``storyline timeline``, ``synthesize.topic_timeline``) under a
 Timeline17-style protocol built from the same data (``bench/topic_protocol.py``): Date F1,
 concat ROUGE-1/2 and align+ m:1 ROUGE-1/2 (``bench/tls_metrics.py``) beside PUBCOUNT.
+
+``--election`` adds the same protocol at Timeline17 scale (``bench/election_protocol.py``:
+~900 PolNeAR articles, the 2016 US election, a reference written from general knowledge).
+It is a flag because it adds ~40 s to the ~6 s of the default run (linking ~900 articles;
+annotation is cached under ``--cache``, ~15 s more on a first run).
 """
 
 from __future__ import annotations
@@ -244,11 +250,23 @@ def report(counts: Counts, baseline: Counts) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT)
+    parser.add_argument(
+        "--election",
+        action="store_true",
+        help="also run bench/election_protocol.py (PolNeAR, 2016 election)",
+    )
+    parser.add_argument("--polnear", type=Path, default=None, help="PolNeAR data directory")
+    parser.add_argument("--cache", type=Path, default=None, help="election annotation cache")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data}: not found (pass --data)", file=sys.stderr)
         return 2
+    polnear = args.polnear or Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear"
+    if args.election and not (polnear / "metadata.tsv").is_file():
+        print(f"{polnear}: no metadata.tsv (pass --polnear)", file=sys.stderr)
+        return 2
     print(f"dataset: {args.data}")
+    print("command: " + " ".join(["python", *sys.argv]))
     total, total_base = Counts(), Counts()
     for name, (docs_dir, gold_dir) in CORPORA.items():
         counts, baseline = run_corpus(args.data, name, docs_dir, gold_dir)
@@ -260,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     from topic_protocol import run_topics  # bench/ is on sys.path when run as a script
 
     run_topics(args.data, CORPORA, read_doc, annotate, patterns, norm_date)
+    if args.election:
+        import election_protocol as election
+
+        election.run_election(polnear, election.REFERENCE, args.cache or election.CACHE)
     return 0
 
 

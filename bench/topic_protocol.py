@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -69,10 +69,14 @@ def _reference(
     texts: dict[tuple[str, int], str],
     docs: list[AnnotatedArticle],
 ) -> Reference:
-    start, end = min(gold), max(gold) + timedelta(days=AFTER)
-    kept = [d for d in docs if d.article.published and start <= d.article.published <= end]
     days = {day: sorted({texts[r] for r in refs if r in texts}) for day, refs in gold.items()}
-    return Reference(label, {d: v for d, v in days.items() if v}, kept)
+    return Reference(label, {d: v for d, v in days.items() if v}, in_range(docs, gold))
+
+
+def in_range(docs: list[AnnotatedArticle], days: Collection[date]) -> list[AnnotatedArticle]:
+    """The articles published from the first of ``days`` to ``AFTER`` days after the last."""
+    start, end = min(days), max(days) + timedelta(days=AFTER)
+    return [d for d in docs if d.article.published and start <= d.article.published <= end]
 
 
 def pubcount(docs: list[AnnotatedArticle], ref: Reference) -> Timeline:
@@ -94,10 +98,19 @@ def pubcount(docs: list[AnnotatedArticle], ref: Reference) -> Timeline:
     return out
 
 
+def families_of(docs: list[AnnotatedArticle], settings: Settings) -> list[frozenset[str]]:
+    """The wire families of ``docs`` (the link stage's sentence reuse)."""
+    return wire_families([d.article.id for d in docs], find_reuse(docs, settings), settings)
+
+
 def storyline_timeline(
-    docs: list[AnnotatedArticle], ref: Reference, settings: Settings
+    docs: list[AnnotatedArticle],
+    ref: Reference,
+    settings: Settings,
+    families: list[frozenset[str]] | None = None,
 ) -> Timeline:
-    families = wire_families([d.article.id for d in docs], find_reuse(docs, settings), settings)
+    if families is None:
+        families = families_of(docs, settings)
     found = topic_timeline(docs, families, dates=len(ref.days), per_date=ref.k,
                            start=min(ref.days), end=max(ref.days))  # fmt: skip
     return {date.fromisoformat(d.date): [s.text for s in d.sentences] for d in found}
@@ -149,22 +162,34 @@ def run_topics(
     settings = Settings()
     refs = [r for name, (d, g) in corpora.items()
             for r in references(root, name, d, g, read_doc, annotate, patterns)]  # fmt: skip
-    print("\ntopic timelines (Timeline17-style protocol, bench/topic_protocol.py):")
+    heading = "topic timelines (Timeline17-style protocol, bench/topic_protocol.py)"
+    return score_table(refs, settings, heading)
+
+
+System = Callable[[list[AnnotatedArticle], Reference, Settings], Timeline]
+
+
+def score_table(
+    refs: list[Reference], settings: Settings, heading: str, system: System = storyline_timeline
+) -> dict[str, dict[str, float]]:
+    """Score ``system`` (storyline) and PUBCOUNT on ``refs``: print per-timeline and mean
+    scores under ``heading``; return the means."""
+    print(f"\n{heading}:")
     print(f"  {'timeline':<38}{'docs':>5}{'L':>4}{'K':>3}  " + "  ".join(
         f"{m:>9}" for m in METRICS) + "   (storyline / PUBCOUNT)")  # fmt: skip
     totals: dict[str, dict[str, list[float]]] = {"storyline": {}, "PUBCOUNT": {}}
     started = time.perf_counter()
     for ref in refs:
-        mine = scores(storyline_timeline(ref.docs, ref, settings), ref.days)
+        mine = scores(system(ref.docs, ref, settings), ref.days)
         base = scores(pubcount(ref.docs, ref), ref.days)
-        for system, got in (("storyline", mine), ("PUBCOUNT", base)):
+        for name, got in (("storyline", mine), ("PUBCOUNT", base)):
             for m, v in got.items():
-                totals[system].setdefault(m, []).append(v)
+                totals[name].setdefault(m, []).append(v)
         cells = "  ".join(f"{mine[m]:.3f}/{base[m]:.3f}" for m in METRICS)
         print(f"  {ref.label:<38}{len(ref.docs):>5}{len(ref.days):>4}{ref.k:>3}  {cells}")
     means = {s: {m: sum(v) / len(v) for m, v in t.items()} for s, t in totals.items()}
     print(f"\n  mean over {len(refs)} timelines ({time.perf_counter() - started:.1f} s):")
     print(f"  {'system':<12}" + "".join(f"{m:>11}" for m in METRICS))
-    for system, got in means.items():
-        print(f"  {system:<12}" + "".join(f"{got[m]:>11.3f}" for m in METRICS))
+    for name, got in means.items():
+        print(f"  {name:<12}" + "".join(f"{got[m]:>11.3f}" for m in METRICS))
     return means
