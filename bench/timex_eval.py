@@ -214,7 +214,7 @@ def main() -> None:
     docs = [load(f) for f in files]
     ours, theirs = Score(), Score()
     folds = [Score() for _ in range(5)]
-    slice_theirs = Score()
+    folds_theirs = [Score() for _ in range(5)]
     tuning = Score()
     cache: dict[str, dict[str, Any]] = {}
     if not args.no_heideltime and args.heideltime_cache.exists():
@@ -239,8 +239,8 @@ def main() -> None:
         theirs.seconds += seconds
         theirs.docs += 1
         score(doc, spans, theirs, "heideltime")
-        if fold_of(doc.name) == 0:
-            score(doc, spans, slice_theirs, "heideltime")
+        folds_theirs[fold].docs += 1
+        score(doc, spans, folds_theirs[fold], "heideltime")
         if n % 20 == 19:
             args.heideltime_cache.write_text(json.dumps(cache))
             print(f"  ... {n + 1}/{len(docs)} documents", file=sys.stderr)
@@ -260,12 +260,15 @@ def main() -> None:
     if heidel_error:
         print(f"heideltime could not run: {heidel_error}")
     held = folds[0].report()
-    other = slice_theirs.report()["value F1"] if slice_theirs.docs else None
+    other = folds_theirs[0].report()["value F1"] if folds_theirs[0].docs else None
     print(f"held-aside slice ({sum(fold_of(d.name) == 0 for d in docs)} docs, {folds[0].gold} "
           f"gold): storyline value F1 {held['value F1']:.4f}, relaxed F1 {held['relaxed F1']:.4f}"
           + (f"; heideltime value F1 {other:.4f}" if other is not None else ""))  # fmt: skip
     print("value F1 by fold (0 = the slice): " + "  ".join(
         f"{i}: {f.report()['value F1']:.4f}" for i, f in enumerate(folds)))  # fmt: skip
+    if all(f.docs for f in folds_theirs):
+        print("heideltime value F1 by fold:      " + "  ".join(
+            f"{i}: {f.report()['value F1']:.4f}" for i, f in enumerate(folds_theirs)))  # fmt: skip
     if args.by_type:
         print(by_type(tuning.errors, [g for d in docs if fold_of(d.name) for g in d.gold]))
     for acc in (tuning, theirs):
