@@ -64,7 +64,8 @@ from storyline.ingest import sgml
 from storyline.ingest.files import read_file
 from storyline.ingest.registry import SNIFF_BYTES
 from storyline.ingest.sgml import looks_like_sgml
-from storyline.link.reuse import find_reuse, wire_families
+from storyline.link.families import wire_families
+from storyline.link.reuse import find_reuse
 from storyline.model import AnnotatedArticle, Article
 from storyline.synthesize.similarity import strip_header, words
 from storyline.synthesize.summary import summarize

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from storyline.config import Settings
-from storyline.link.reuse import find_reuse, wire_families
+from storyline.link.families import wire_families
+from storyline.link.reuse import find_reuse
 from storyline.model import AnnotatedArticle
 from storyline.synthesize.topic_timeline import topic_timeline, units_of
 from tls_metrics import METRICS, Timeline, scores

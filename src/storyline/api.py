@@ -117,7 +117,8 @@ def _topic_timeline(
     docs: Sequence[AnnotatedArticle], settings: Settings, dates: int | None, per_date: int | None
 ) -> list[TopicDate]:
     """Wire families, inferred dates for undated articles, then the topic timeline."""
-    from storyline.link.reuse import find_reuse, wire_families
+    from storyline.link.families import wire_families
+    from storyline.link.reuse import find_reuse
     from storyline.synthesize.dates import apply_dates, infer_dates
     from storyline.synthesize.topic_timeline import topic_timeline
 

@@ -173,7 +173,8 @@ def summarize_paths(
 ) -> list[SummarySentence]:
     """A cited summary of the articles under ``paths``, taken as one story."""
     from storyline.annotate.stages import annotate_batch
-    from storyline.link.reuse import find_reuse, wire_families
+    from storyline.link.families import wire_families
+    from storyline.link.reuse import find_reuse
     from storyline.synthesize.summary import summarize
 
     docs = annotate_batch(read_articles(paths, settings), settings)

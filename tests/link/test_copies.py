@@ -10,8 +10,9 @@ import pytest
 
 from storyline.config import Settings
 from storyline.errors import ConfigError
+from storyline.link.families import family_link
 from storyline.link.paraphrase import semantic_similarity
-from storyline.link.reuse import family_link, find_reuse
+from storyline.link.reuse import find_reuse
 from storyline.link.stage import story_links
 from storyline.model import AnnotatedArticle, Article, Sentence, Story
 

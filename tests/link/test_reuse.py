@@ -10,8 +10,9 @@ import pytest
 
 from storyline.annotate.nlp import segment
 from storyline.config import Settings
+from storyline.link.families import wire_families
 from storyline.link.features import content_terms
-from storyline.link.reuse import canonical, compare, find_reuse, sentence_similarity, wire_families
+from storyline.link.reuse import canonical, compare, find_reuse, sentence_similarity
 from storyline.model import AnnotatedArticle, Article, Reuse
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -21,7 +21,8 @@ import storyline.link.reuse as reuse_module
 import storyline.synthesize.quotes as quotes_module
 from storyline.annotate.stages import annotate_batch
 from storyline.config import Settings
-from storyline.link.reuse import align, find_reuse, sentence_terms, term_weights, wire_families
+from storyline.link.families import wire_families
+from storyline.link.reuse import align, find_reuse, sentence_terms, term_weights
 from storyline.link.stage import StoryLinks
 from storyline.link.verbatim import RunCache
 from storyline.model import AnnotatedArticle, Quote, Reuse, Story

@@ -1,9 +1,8 @@
-"""Sentence-level reuse between articles of one story, and wire families.
+"""Sentence-level reuse between articles of one story.
 
 Needs: AnnotatedArticles with sentences. Adds: ``Reuse`` records (which sentences of the later
-article ``b`` copy or closely paraphrase which sentences of the earlier article ``a``) and
-wire families (groups of articles that share most of their sentences; corroboration counts a
-family as one source).
+article ``b`` copy or closely paraphrase which sentences of the earlier article ``a``), from
+which ``link.families`` groups articles into wire families.
 
 Sentence similarity. Each sentence becomes a set of content terms (``features.content_terms``),
 each mapped to a canonical form through a small synonym table ("visit" ~ "travel",
@@ -24,7 +23,8 @@ article pairs that hold such sentences; the records are the same as aligning eve
 Pair score: the number of aligned sentence pairs divided by the number of sentences of the
 shorter article (sentences with at least two content terms), so 1.0 means every sentence
 of the shorter article reappears in the other. ``verbatim`` counts the aligned pairs that
-also repeat the wording (``link.verbatim``); a wire family needs a few (``family_link``).
+also repeat the wording (``link.verbatim``); a wire family needs a few
+(``link.families.family_link``).
 """
 
 from __future__ import annotations
@@ -354,48 +354,3 @@ def find_reuse(articles: Sequence[AnnotatedArticle], settings: Settings) -> list
         found.append(runs.verbatim(reuse))
         start = stop
     return found
-
-
-def family_link(score: float, shared: int, settings: Settings, verbatim: int | None) -> bool:
-    """Whether a reuse pair (``score``, ``shared`` sentences, ``verbatim`` of them repeating
-    the wording: ``link.verbatim``) makes one wire family: most of the shorter article
-    reappears, or a block of ``wire_partial_sentences`` sentences that is at least
-    ``wire_partial_threshold`` of it (a rewrite with its own additions); never with fewer
-    than ``wire_min_shared`` sentences or ``wire_min_verbatim`` verbatim ones (``verbatim``
-    None: not known, a report stored before it was counted)."""
-    if shared < settings.wire_min_shared:
-        return False
-    if verbatim is not None and verbatim < settings.wire_min_verbatim:
-        return False
-    if score >= settings.wire_family_threshold:
-        return True
-    return shared >= settings.wire_partial_sentences and score >= settings.wire_partial_threshold
-
-
-def wire_families(
-    article_ids: Sequence[str], reuses: Sequence[Reuse], settings: Settings
-) -> list[frozenset[str]]:
-    """Connected groups of ``article_ids`` linked by reuse pairs that pass ``family_link``.
-
-    Every id is in exactly one family (singletons included); families are listed in the
-    order of their first member in ``article_ids``. Reuses naming unknown ids are ignored.
-    """
-    parent = {article: article for article in article_ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for reuse in reuses:
-        if not family_link(reuse.score, len(reuse.shared_sentences), settings, reuse.verbatim):
-            continue
-        if reuse.a in parent and reuse.b in parent:
-            ra, rb = root(reuse.a), root(reuse.b)
-            if ra != rb:
-                parent[rb] = ra
-    groups: dict[str, list[str]] = {}
-    for article in article_ids:
-        groups.setdefault(root(article), []).append(article)
-    return [frozenset(members) for members in groups.values()]

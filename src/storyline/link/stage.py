@@ -16,7 +16,8 @@ from datetime import date
 from storyline.config import Settings
 from storyline.link.agencies import credited_agencies, merge_by_agency
 from storyline.link.cluster import StoryClusterer
-from storyline.link.reuse import find_reuse, wire_families
+from storyline.link.families import wire_families
+from storyline.link.reuse import find_reuse
 from storyline.model import AnnotatedArticle, Reuse, Story
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.link.agencies import merge_by_agency
-from storyline.link.reuse import family_link
+from storyline.link.families import family_link
 from storyline.schema import stored_families
 from storyline.store import Store
 

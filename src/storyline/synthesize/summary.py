@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from storyline.link.families import family_index
 from storyline.model import AnnotatedArticle, Citation, SummarySentence
 from storyline.synthesize.candidates import Candidate, candidates_of
 from storyline.synthesize.similarity import content_terms, strip_header, tfidf_matrix
@@ -96,19 +97,10 @@ class _Choice:
     cut_words: int  # ... to this many words
 
 
-def _family_of(
-    articles: Sequence[AnnotatedArticle], families: Sequence[frozenset[str]]
-) -> dict[str, int]:
-    index = {member: n for n, family in enumerate(families) for member in family}
-    for annotated in articles:
-        index.setdefault(annotated.article.id, len(families) + len(index))
-    return index
-
-
 def _prepare(
     articles: Sequence[AnnotatedArticle], families: Sequence[frozenset[str]], min_words: int
 ) -> _Story:
-    family_of = _family_of(articles, families)
+    family_of = family_index((a.article.id for a in articles), families)
     candidates = candidates_of(articles, family_of, min_words, MAX_CANDIDATES)
     refs = [Citation(a.article.id, s.index) for a in articles for s in a.sentences]
     texts = [strip_header(s.text) for a in articles for s in a.sentences]

@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
+from storyline.link.families import family_index
 from storyline.model import AnnotatedArticle, Citation, Sentence, TimelineEntry, Timex
 from storyline.synthesize.similarity import ends_like_sentence, header_length, tfidf_matrix
 
@@ -289,15 +290,6 @@ def _attach_present(
     return kept
 
 
-def _family_index(
-    articles: Sequence[AnnotatedArticle], families: Sequence[frozenset[str]]
-) -> dict[str, int]:
-    index = {member: number for number, family in enumerate(families) for member in family}
-    for annotated in articles:
-        index.setdefault(annotated.article.id, len(index) + len(families))
-    return index
-
-
 def _entry(
     cluster: _Cluster,
     mentions: Sequence[EventMention],
@@ -359,6 +351,6 @@ def build_timeline(
     vectors = csr_matrix(tfidf_matrix(texts + context)[: len(mentions)])
     clusters = _cluster(mentions, vectors, threshold)
     clusters = _attach_present(clusters, mentions, vectors, threshold)
-    family = _family_index(ordered, families)
+    family = family_index((a.article.id for a in ordered), families)
     entries = [_entry(c, mentions, vectors, family, order) for c in clusters]
     return sorted(entries, key=_sort_key)

@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
+from storyline.link.families import family_index
 from storyline.model import AnnotatedArticle, Citation, SummarySentence, TopicDate
 from storyline.synthesize.candidates import article_candidates
 from storyline.synthesize.similarity import header_length, tfidf_matrix
@@ -124,15 +125,6 @@ def units_of(annotated: AnnotatedArticle, family: int) -> list[Unit]:
         )
         for c in article_candidates(annotated, family, MIN_WORDS)
     ]
-
-
-def _family_of(
-    articles: Sequence[AnnotatedArticle], families: Sequence[frozenset[str]]
-) -> dict[str, int]:
-    index = {member: n for n, family in enumerate(families) for member in family}
-    for annotated in articles:
-        index.setdefault(annotated.article.id, len(families) + len(index))
-    return index
 
 
 def date_range(articles: Sequence[AnnotatedArticle]) -> tuple[date, date] | None:
@@ -278,7 +270,7 @@ def topic_timeline(
     ``start``/``end`` bound the days considered (default: around the publication dates).
     Days without any candidate sentence are left out, so fewer than ``dates`` may come back.
     """
-    family_of = _family_of(articles, families)
+    family_of = family_index((a.article.id for a in articles), families)
     units = [u for a in articles for u in units_of(a, family_of[a.article.id])]
     default = date_range(articles)
     window: tuple[date, date] | None = None
