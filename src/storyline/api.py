@@ -14,7 +14,7 @@ from storyline.config import Settings
 from storyline.errors import ConfigError, InputError, NotFoundError
 from storyline.link.corrections import Correction
 from storyline.model import AnnotatedArticle, SummarySentence
-from storyline.pipeline import IngestReport, Progress, RunReport, summarize_paths
+from storyline.pipeline import IngestReport, Progress, RunReport, SkipHandler, summarize_paths
 from storyline.pipeline import ingest as _ingest
 from storyline.pipeline import process as _process
 from storyline.pipeline import run as _run
@@ -107,10 +107,15 @@ def timexes(path: Path, dct: date | None) -> list[dict[str, object]]:
 
 
 def summarize(
-    paths: Sequence[str | Path], settings: Settings, max_words: int | None, max_bytes: int | None
+    paths: Sequence[str | Path],
+    settings: Settings,
+    max_words: int | None,
+    max_bytes: int | None,
+    on_skip: SkipHandler | None = None,
 ) -> list[SummarySentence]:
-    """A cited summary of the articles under ``paths`` taken as one story."""
-    return summarize_paths(paths, settings, max_words, max_bytes)
+    """A cited summary of the articles under ``paths`` taken as one story. Bad input raises
+    its InputError, or with ``on_skip`` is handed to it and skipped (``read_articles``)."""
+    return summarize_paths(paths, settings, max_words, max_bytes, on_skip)
 
 
 def _topic_timeline(
@@ -132,15 +137,20 @@ def _topic_timeline(
 
 
 def timeline(
-    paths: Sequence[str | Path], settings: Settings, dates: int | None, per_date: int | None
+    paths: Sequence[str | Path],
+    settings: Settings,
+    dates: int | None,
+    per_date: int | None,
+    on_skip: SkipHandler | None = None,
 ) -> list[TopicDate]:
     """The topic timeline of the articles under ``paths`` taken as one topic: the ``dates``
     most important days (None: chosen from the data) with up to ``per_date`` cited
-    sentences each (None: setting ``timeline_per_date``), in date order."""
+    sentences each (None: setting ``timeline_per_date``), in date order. Bad input: as
+    ``summarize``."""
     from storyline.annotate.stages import annotate_batch
     from storyline.pipeline import read_articles
 
-    docs = annotate_batch(read_articles(paths, settings), settings)
+    docs = annotate_batch(read_articles(paths, settings, on_skip), settings)
     return _topic_timeline(docs, settings, dates, per_date)
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.annotate.runner import annotate_pending
 from storyline.config import Settings
-from storyline.errors import InputError
+from storyline.errors import InputError, NotFoundError
 from storyline.ingest.files import check_size, read_data, read_file, reader_of
-from storyline.ingest.registry import find_files
+from storyline.ingest.normalize import display_path
+from storyline.ingest.registry import READERS, find_files
 from storyline.link.incremental import LinkUpdate, update
 from storyline.link.incremental import rebuild as rebuild_links
 from storyline.model import Article, SummarySentence
@@ -33,6 +35,8 @@ __all__ = [
 
 #: progress callback: (step name, done, total or None)
 Progress = Callable[[str, int, int | None], None]
+#: what to do with a bad file or entry that is skipped (``read_articles``)
+SkipHandler = Callable[[InputError], None]
 
 
 @dataclass(slots=True)
@@ -152,17 +156,54 @@ def run(paths: Sequence[str | Path], settings: Settings, progress: Progress = _q
     )  # fmt: skip
 
 
-def read_articles(paths: Sequence[str | Path], settings: Settings) -> list[Article]:
-    """The articles under ``paths`` without storing them (bad files raise InputError)."""
+def read_articles(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    on_skip: SkipHandler | None = None,
+) -> list[Article]:
+    """The articles under ``paths`` without storing them.
+
+    Without ``on_skip`` a bad file or entry raises its InputError. With it, each is handed
+    to ``on_skip`` and skipped; when nothing at all could be read, a NotFoundError says
+    what was skipped and which files no reader claims."""
     articles: dict[str, Article] = {}
-    for found in find_files(paths):
-        if found.error is not None:
-            raise found.error
-        for item in read_file(found.path, settings, found.reader):
-            if isinstance(item, InputError):
+    unclaimed: Counter[str] = Counter()
+    skipped = 0
+    for found in find_files(paths, unclaimed):
+        items: Iterable[Article | InputError]
+        try:
+            if found.error is not None:
+                raise found.error
+            items = read_file(found.path, settings, found.reader)
+        except InputError as exc:  # the whole file
+            items = [exc]
+        for item in items:
+            if isinstance(item, Article):
+                articles.setdefault(item.id, item)
+            elif on_skip is None:
                 raise item
-            articles.setdefault(item.id, item)
+            else:
+                skipped += 1
+                on_skip(item)
+    if not articles and on_skip is not None:
+        raise NotFoundError(_nothing_read(paths, skipped, unclaimed))
     return list(articles.values())
+
+
+def _nothing_read(paths: Sequence[str | Path], skipped: int, unclaimed: Counter[str]) -> str:
+    where = ", ".join(display_path(p) for p in paths)
+    reasons = [f"{skipped} skipped"] if skipped else []
+    if unclaimed:
+        kinds = ", ".join(f"{suffix} ({n})" for suffix, n in unclaimed.most_common(5))
+        reasons.append(
+            f"{sum(unclaimed.values())} files in formats storyline does not read: {kinds}"
+        )
+    known = " ".join(s for reader in READERS for s in reader.suffixes)
+    return (
+        f"no articles in {where}"
+        + (f" ({'; '.join(reasons)})" if reasons else "")
+        + f"; articles are read from {known} files, SGML newswire and HTML documents"
+    )
 
 
 def summarize_paths(
@@ -170,14 +211,16 @@ def summarize_paths(
     settings: Settings,
     max_words: int | None,
     max_bytes: int | None,
+    on_skip: SkipHandler | None = None,
 ) -> list[SummarySentence]:
-    """A cited summary of the articles under ``paths``, taken as one story."""
+    """A cited summary of the articles under ``paths``, taken as one story (bad input:
+    ``read_articles``)."""
     from storyline.annotate.stages import annotate_batch
     from storyline.link.families import wire_families
     from storyline.link.reuse import find_reuse
     from storyline.synthesize.summary import summarize
 
-    docs = annotate_batch(read_articles(paths, settings), settings)
+    docs = annotate_batch(read_articles(paths, settings, on_skip), settings)
     reuse = find_reuse(docs, settings)
     families = wire_families([d.article.id for d in docs], reuse, settings)
     return summarize(docs, families, max_words=max_words, max_bytes=max_bytes)

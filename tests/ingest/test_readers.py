@@ -10,6 +10,7 @@ import pytest
 from storyline.config import Settings
 from storyline.errors import InputError, ParseError
 from storyline.ingest.normalize import article_id
+from storyline.ingest.registry import find_files
 from storyline.ingest.text import split_header
 from storyline.model import Article
 from storyline.pipeline import read_file
@@ -64,6 +65,29 @@ def test_html_page(fixtures: Path, settings: Settings) -> None:
     assert "\n\n" in article.text  # paragraphs kept
     for boilerplate in ("Privacy", "Home", "tracker"):
         assert boilerplate not in article.text
+
+
+def test_saved_pages_under_other_suffixes_are_read_as_html(
+    fixtures: Path, tmp_path: Path, settings: Settings
+) -> None:
+    [expected] = articles(fixtures / "page.html", settings)
+    page = (fixtures / "page.html").read_bytes()
+    assert page.lstrip().lower().startswith(b"<!doctype html")
+    saved = {
+        "story.php": page,
+        "story.aspx": b"\xef\xbb\xbf\n" + page,
+        "saved.cont": b'<?xml version="1.0"?>\n<!-- saved -->\n' + page[page.index(b"<html") :],
+        "story.utf16": page.decode("utf-8").encode("utf-16"),
+    }
+    for name, data in saved.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "notes.cont").write_text("Flood waters began to recede on Wednesday.\n")
+    (tmp_path / "fragment.cont").write_text("<p>Flood waters began to recede.</p>\n")
+    found = {f.path.name: f.reader.name if f.reader else None for f in find_files([tmp_path])}
+    assert found == {name: "html" for name in saved}
+    for name in saved:
+        [article] = articles(tmp_path / name, settings)
+        assert (article.id, article.title) == (expected.id, expected.title)
 
 
 def test_rss_feed_one_article_per_entry(fixtures: Path, settings: Settings) -> None:

@@ -167,3 +167,32 @@ def test_story_spanning_weeks_gets_key_days_on_its_page(seeds_dir: Path, tmp_pat
     api.run([seeds_dir], short)
     with Store(short.db, readonly=True) as store:
         assert all("key_days" not in s for s in store.story_reports())
+
+
+def test_bad_files_are_skipped_and_said_and_nothing_read_is_an_error(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    topic = tmp_path / "topic"
+    topic.mkdir()
+    for seed in seeds_dir.glob("*.txt"):
+        (topic / seed.name).write_bytes(seed.read_bytes())
+    (topic / "empty.txt").write_bytes(b"")
+    (topic / "broken.txt").write_bytes(b"\x00\x01binary")
+    runner = CliRunner()
+    result = runner.invoke(app, ["timeline", str(topic), "--dates", "2", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "skipped " in result.stderr and "empty.txt: empty file" in result.stderr
+    assert "broken.txt: binary file" in result.stderr
+    assert len(json.loads(result.stdout)) == 2  # the seeds still make their timeline
+    summary = runner.invoke(app, ["summarize", str(topic), "--format", "json"])
+    assert summary.exit_code == 0 and json.loads(summary.stdout)
+
+    other = tmp_path / "other"
+    other.mkdir()
+    for n in range(3):  # plain text under a suffix no reader claims is not guessed at
+        (other / f"{n}.htm.cont").write_bytes((seeds_dir / "000_10b7c76482722ab4.txt").read_bytes())
+    (other / "empty.txt").write_bytes(b"")
+    nothing = runner.invoke(app, ["timeline", str(other)])
+    assert nothing.exit_code == 4
+    assert "no articles in" in nothing.stderr
+    assert "1 skipped" in nothing.stderr and ".cont (3)" in nothing.stderr

@@ -17,8 +17,9 @@ from rich.text import Text
 
 from storyline import api
 from storyline.config import Settings
-from storyline.errors import ConfigError, StorylineError
+from storyline.errors import ConfigError, InputError, StorylineError
 from storyline.report import terminal
+from storyline.store import Skip
 
 app = typer.Typer(
     name="storyline",
@@ -93,6 +94,11 @@ def progress_bar() -> Iterator[api.Progress]:
         yield update
 
 
+def say_skipped(skip: Skip | InputError) -> None:
+    """One line on stderr for an input that was skipped: its path and the reason."""
+    typer.echo(f"skipped {terminal.clean(skip.path)}: {terminal.clean(skip.reason)}", err=True)
+
+
 def print_ingest(report: api.IngestReport) -> None:
     out.print(
         f"{report.files} files"
@@ -101,7 +107,7 @@ def print_ingest(report: api.IngestReport) -> None:
         f"{report.already} already stored, {len(report.skipped)} skipped"
     )
     for skip in report.skipped[:50]:
-        typer.echo(f"skipped {terminal.clean(skip.path)}: {terminal.clean(skip.reason)}", err=True)
+        say_skipped(skip)
     if len(report.skipped) > 50:
         err.print(f"... and {len(report.skipped) - 50} more (see `storyline stats`)")
 

@@ -21,7 +21,7 @@ from storyline.config import Settings
 from storyline.errors import ParseError, TooLargeError
 from storyline.ingest.base import Reader, ReadResult, build_article, parse_date
 from storyline.ingest.dates import in_range
-from storyline.ingest.normalize import decode, display_path
+from storyline.ingest.normalize import decode, display_path, sniff_head
 
 #: what an HTML tokenizer takes for the start of an element
 _START_TAG = re.compile(r"<[A-Za-z]")
@@ -111,6 +111,19 @@ def _htmldate(html: str, settings: Settings) -> date | None:
         return None
     published = parse_date(found)
     return published if in_range(published, settings) else None
+
+
+#: the start of an HTML document: an XML declaration and comments may come first
+_HTML_START = re.compile(
+    rb"\A\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,300}?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the first bytes of a file start an HTML document (``<!DOCTYPE html``,
+    ``<html``), after whitespace and a byte order mark."""
+    return _HTML_START.match(sniff_head(head)) is not None
 
 
 def read_html(path: Path, data: bytes, settings: Settings) -> Iterator[ReadResult]:

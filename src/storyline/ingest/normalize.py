@@ -56,6 +56,14 @@ def decode(data: bytes, path: str) -> str:
         raise DecodeError(path, f"not valid UTF-8 and not valid {encoding} either") from exc
 
 
+def sniff_head(head: bytes) -> bytes:
+    """The first bytes of a file as UTF-8 without a byte order mark (a UTF-16 start is
+    re-encoded), to recognise its format by them."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "ignore").encode("utf-8", "ignore")
+    return head.removeprefix(b"\xef\xbb\xbf")
+
+
 def guess_encoding(data: bytes) -> str | None:
     """The most plausible legacy encoding of ``data`` (charset-normalizer), or None."""
     from charset_normalizer import from_bytes

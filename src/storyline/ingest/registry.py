@@ -1,14 +1,16 @@
 """The built-in readers, and finding the files of a set of paths.
 
 A reader claims a file by its suffix. A file whose suffix no reader claims (archives of
-SGML newswire name files ``APW19981016.0240`` or ``nyt_eng_200501``) is claimed by its first
-``SNIFF_BYTES`` bytes when they show a format (``sniffed``), read only from a regular file
+SGML newswire name files ``APW19981016.0240`` or ``nyt_eng_200501``; saved pages end in
+``.php`` or ``.asp``) is claimed by its first ``SNIFF_BYTES`` bytes when they show a format
+(``sniffed``: SGML newswire or an HTML document), read only from a regular file
 (``ingest.files.read_head``): anything else is left alone, as before.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +36,14 @@ def reader_for(path: Path) -> Reader | None:
 
 
 def sniffed(head: bytes) -> Reader | None:
-    """The reader of a file whose suffix no reader claims, by its first bytes ``head``:
-    the SGML reader when they start with ``<DOC`` (after whitespace and a BOM), else None."""
-    return sgml.READER if sgml.looks_like_sgml(head[:SNIFF_BYTES]) else None
+    """The reader of a file whose suffix no reader claims, by its first bytes ``head``
+    (after whitespace and a byte order mark): the SGML reader when they start with ``<DOC``,
+    the HTML reader when they start an HTML document (``<!DOCTYPE html``, ``<html``), else
+    None."""
+    head = head[:SNIFF_BYTES]
+    if sgml.looks_like_sgml(head):
+        return sgml.READER
+    return html.READER if html.looks_like_html(head) else None
 
 
 def claim(path: Path) -> Reader | None:
@@ -62,13 +69,16 @@ class Found:
     error: InputError | None = None
 
 
-def find_files(paths: Iterable[str | Path]) -> Iterator[Found]:
+def find_files(
+    paths: Iterable[str | Path], unclaimed: Counter[str] | None = None
+) -> Iterator[Found]:
     """Every file under ``paths`` that a reader claims (``claim``), in a stable order.
 
     Hidden files and folders are left out. A path that does not exist is a NotFoundError;
     a folder that cannot be listed is reported as a Found with an error. A path named
     directly that is not a folder is yielded whatever it is (a named pipe, say): reading
-    it reports what it is. Names are not required to be UTF-8.
+    it reports what it is. Names are not required to be UTF-8. The files of a folder that
+    no reader claims are counted by suffix in ``unclaimed`` when it is given.
     """
     for raw in paths:
         root = Path(raw)
@@ -88,6 +98,8 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Found]:
                 found = claim(path)
                 if found is not None:
                     yield Found(path, found)
+                elif unclaimed is not None:
+                    unclaimed[path.suffix.lower() or "(no suffix)"] += 1
         yield from _unlisted(problems)
 
 

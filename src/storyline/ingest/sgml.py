@@ -35,7 +35,7 @@ from storyline.errors import InputError, ParseError
 from storyline.ingest.base import Reader, ReadResult, build_article
 from storyline.ingest.dates import check_range, shown, utc_minute
 from storyline.ingest.markup import html_to_text
-from storyline.ingest.normalize import decode, display_path
+from storyline.ingest.normalize import decode, display_path, sniff_head
 from storyline.ingest.text import indented_paragraphs
 
 #: LDC source codes (the letters a DOCNO starts with) and the outlets they stand for
@@ -75,9 +75,7 @@ _NAMED_DATE = re.compile(
 def looks_like_sgml(head: bytes) -> bool:
     """Whether the first bytes of a file show SGML newswire: ``<DOC`` after any whitespace
     and byte order mark."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", "ignore").encode("utf-8", "ignore")
-    return _SNIFF.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+    return _SNIFF.match(sniff_head(head)) is not None
 
 
 @dataclass(frozen=True, slots=True)
