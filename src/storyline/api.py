@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, TextIO
 
 from storyline import export as exporter
 from storyline.config import Settings
-from storyline.errors import ConfigError, InputError, NotFoundError
+from storyline.errors import InputError, NotFoundError
 from storyline.link.corrections import Correction
-from storyline.model import AnnotatedArticle, SummarySentence
+from storyline.model import SummarySentence
 from storyline.pipeline import IngestReport, Progress, RunReport, SkipHandler, summarize_paths
 from storyline.pipeline import ingest as _ingest
 from storyline.pipeline import process as _process
 from storyline.pipeline import run as _run
+from storyline.report.topic import StoredTimeline, stored_timeline, topic_days
 from storyline.store import SearchHit, Skip, Store
 from storyline.store.annotations import FailedArticle, LimitedArticle
 from storyline.store.outlets import OutletRecord
@@ -118,24 +119,6 @@ def summarize(
     return summarize_paths(paths, settings, max_words, max_bytes, on_skip)
 
 
-def _topic_timeline(
-    docs: Sequence[AnnotatedArticle], settings: Settings, dates: int | None, per_date: int | None
-) -> list[TopicDate]:
-    """Wire families, inferred dates for undated articles, then the topic timeline."""
-    from storyline.link.families import wire_families
-    from storyline.link.reuse import find_reuse
-    from storyline.synthesize.dates import apply_dates, infer_dates
-    from storyline.synthesize.topic_timeline import topic_timeline
-
-    if (dates is not None and dates < 0) or (per_date is not None and per_date < 0):
-        raise ConfigError("--dates and --per-date must be 0 or more")
-    families = wire_families([d.article.id for d in docs], find_reuse(docs, settings), settings)
-    docs = apply_dates(docs, infer_dates(docs, families))
-    k = settings.timeline_per_date if per_date is None else per_date
-    return topic_timeline(docs, families, dates=dates, per_date=k,
-                          max_dates=settings.timeline_max_dates)  # fmt: skip
-
-
 def timeline(
     paths: Sequence[str | Path],
     settings: Settings,
@@ -151,33 +134,7 @@ def timeline(
     from storyline.pipeline import read_articles
 
     docs = annotate_batch(read_articles(paths, settings, on_skip), settings)
-    return _topic_timeline(docs, settings, dates, per_date)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredTimeline:
-    days: list[TopicDate]
-    articles: int  # stored articles it was built from
-
-
-def stored_timeline(
-    store: Store,
-    settings: Settings,
-    *,
-    query: str = "",
-    entity: str = "",
-    dates: int | None = None,
-    per_date: int | None = None,
-) -> StoredTimeline:
-    """The topic timeline of the stored articles matching ``query`` (full-text search) or
-    naming ``entity`` (as a phrase): at most ``timeline_max_articles`` best matches, with
-    their stored annotations."""
-    search = " ".join(query.split()) or ('"' + " ".join(entity.replace('"', " ").split()) + '"')
-    if not search.strip('" '):
-        return StoredTimeline([], 0)
-    hits = store.search(search, settings.timeline_max_articles, settings)
-    docs = [store.annotated_article(store.article(h.article)) for h in hits]
-    return StoredTimeline(_topic_timeline(docs, settings, dates, per_date), len(docs))
+    return topic_days(docs, settings, dates, per_date)
 
 
 @dataclass(frozen=True, slots=True)
