@@ -130,11 +130,9 @@ def timeline(
     most important days (None: chosen from the data) with up to ``per_date`` cited
     sentences each (None: setting ``timeline_per_date``), in date order. Bad input: as
     ``summarize``."""
-    from storyline.annotate.stages import annotate_batch
-    from storyline.pipeline import read_articles
+    from storyline.pipeline import annotate_inputs
 
-    docs = annotate_batch(read_articles(paths, settings, on_skip), settings)
-    return topic_days(docs, settings, dates, per_date)
+    return topic_days(annotate_inputs(paths, settings, on_skip), settings, dates, per_date)
 
 
 @dataclass(frozen=True, slots=True)

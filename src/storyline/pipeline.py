@@ -22,7 +22,7 @@ from storyline.ingest.normalize import display_path
 from storyline.ingest.registry import READERS, find_files
 from storyline.link.incremental import LinkUpdate, update
 from storyline.link.incremental import rebuild as rebuild_links
-from storyline.model import Article, SummarySentence
+from storyline.model import AnnotatedArticle, Article, SummarySentence
 from storyline.store import Skip, Store
 
 __all__ = [
@@ -190,6 +190,28 @@ def read_articles(
     return list(articles.values())
 
 
+def annotate_inputs(
+    paths: Sequence[str | Path], settings: Settings, on_skip: SkipHandler | None = None
+) -> list[AnnotatedArticle]:
+    """The articles under ``paths`` (``read_articles``), annotated on ``settings.workers``
+    processes without storing them. An article whose annotation fails is an InputError:
+    raised without ``on_skip``, else handed to it and left out."""
+    from storyline.annotate.runner import annotate_articles
+
+    articles = read_articles(paths, settings, on_skip)
+    docs, failed = annotate_articles(articles, settings)
+    for article in articles:
+        if article.id in failed:
+            where = article.path if article.entry is None else f"{article.path}:{article.entry + 1}"
+            problem = InputError(where or article.id, f"annotation failed: {failed[article.id]}")
+            if on_skip is None:
+                raise problem
+            on_skip(problem)
+    if articles and not docs:
+        raise NotFoundError(f"none of the {len(articles)} articles could be annotated")
+    return docs
+
+
 def _nothing_read(paths: Sequence[str | Path], skipped: int, unclaimed: Counter[str]) -> str:
     where = ", ".join(display_path(p) for p in paths)
     reasons = [f"{skipped} skipped"] if skipped else []
@@ -215,12 +237,11 @@ def summarize_paths(
 ) -> list[SummarySentence]:
     """A cited summary of the articles under ``paths``, taken as one story (bad input:
     ``read_articles``)."""
-    from storyline.annotate.stages import annotate_batch
     from storyline.link.families import wire_families
     from storyline.link.reuse import find_reuse
     from storyline.synthesize.summary import summarize
 
-    docs = annotate_batch(read_articles(paths, settings, on_skip), settings)
+    docs = annotate_inputs(paths, settings, on_skip)
     reuse = find_reuse(docs, settings)
     families = wire_families([d.article.id for d in docs], reuse, settings)
     return summarize(docs, families, max_words=max_words, max_bytes=max_bytes)

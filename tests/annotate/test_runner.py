@@ -27,7 +27,7 @@ from storyline.annotate import nlp, runner, stages
 from storyline.annotate.stages import ANNOTATION_VERSION, annotate_guarded
 from storyline.cli import app
 from storyline.config import Settings
-from storyline.errors import NotFoundError
+from storyline.errors import InputError, NotFoundError
 from storyline.model import Article, Quote, Sentence
 from storyline.pipeline import run
 from storyline.store import Store
@@ -237,6 +237,33 @@ def test_a_worker_that_dies_marks_only_its_article_failed(
             "SELECT COUNT(*) FROM articles WHERE annotated = ?", (ANNOTATION_VERSION,)
         ).fetchone()
         assert annotated == (9,)
+
+
+def test_timeline_and_summarize_skip_a_poison_pill_in_process_and_on_a_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inputs that are not stored are annotated by the same runner: an article that fails
+    is skipped and said; its neighbours of the same batch, in order, are kept."""
+    inbox = tmp_path / "in"
+    corpus(inbox, good=6)
+    calls: list[str] = []
+    nlp.load(Settings().spacy_model, "annotate")  # forked workers inherit the loaded model
+    monkeypatch.setattr(stages, "extract_quotes", poison_quotes(calls))
+    monkeypatch.setattr(runner, "START_METHOD", "fork")
+    for workers, batch in ((1, 64), (2, 2)):
+        settings = Settings().with_(workers=workers, batch_size=batch)
+        problems: list[InputError] = []
+        days = api.timeline([inbox], settings, None, 1, problems.append)
+        skipped = [str(p) for p in problems]
+        assert days, workers
+        assert len(skipped) == 1 and skipped[0].startswith(f"{inbox / 'bad.txt'}: ")
+        assert "annotation failed: stage 'quotes' raised RuntimeError" in skipped[0]
+        cited = {c.article for d in days for s in d.sentences for c in s.citations}
+        assert len(cited) >= 2 and not cited & set(calls)
+        with pytest.raises(InputError, match="annotation failed"):  # strict without on_skip
+            api.summarize([inbox], settings, 60, None)
+    good = api.summarize([inbox / "a000.txt", inbox / "a001.txt"], Settings(), 60, None)
+    assert good and all(s.citations for s in good)
 
 
 # -- workers die with their parent ---------------------------------------------------------

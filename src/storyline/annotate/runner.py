@@ -1,4 +1,5 @@
-"""Annotating what the store holds: pending articles in batches, on a pool of worker processes.
+"""Annotating articles in batches on a pool of worker processes: the store's pending ones
+(``annotate_pending``), or inputs that are not stored (``annotate_articles``).
 
 Poison pills never block a run: ``annotate_guarded`` turns an article whose annotation raises
 into a failure that is stored with its reason (and not retried on the next run); the others
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING
 from storyline.annotate.nlp import Limits
 from storyline.annotate.version import ANNOTATION_VERSION
 from storyline.config import Settings
-from storyline.model import Article
+from storyline.model import AnnotatedArticle, Article
 from storyline.store import Store
 
 if TYPE_CHECKING:  # the stages are imported only when there is something to annotate
@@ -78,6 +79,29 @@ class _Saver:
         self.save([Outcome(article.id, None, reason)])
 
 
+class _Collector:
+    """Keeps outcomes in memory (``annotate_articles``) and reports progress."""
+
+    def __init__(self, total: int, progress: Progress) -> None:
+        self.total, self.progress = total, progress
+        self.docs: dict[str, AnnotatedArticle] = {}
+        self.failed: dict[str, str] = {}
+
+    def save(self, outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.doc is not None:
+                self.docs[outcome.article] = outcome.doc
+            else:
+                self.failed[outcome.article] = outcome.error or "annotation failed"
+        self.progress("annotate", len(self.docs) + len(self.failed), self.total)
+
+    def fail(self, article: Article, reason: str) -> None:
+        self.failed[article.id] = reason
+
+
+_Sink = _Saver | _Collector
+
+
 def annotate_pending(store: Store, settings: Settings, progress: Progress = _quiet) -> int:
     """Annotate every stored article not yet annotated at the current version; returns how
     many were annotated (failed ones are stored as failed, see ``Store.failed``)."""
@@ -85,19 +109,37 @@ def annotate_pending(store: Store, settings: Settings, progress: Progress = _qui
     pending = store.pending(ANNOTATION_VERSION)
     if not pending:
         return 0
+    saver = _Saver(store, len(pending), progress)
+    _annotate(pending, settings, saver)
+    return saver.done
+
+
+def annotate_articles(
+    articles: Sequence[Article], settings: Settings, progress: Progress = _quiet
+) -> tuple[list[AnnotatedArticle], dict[str, str]]:
+    """Annotate ``articles`` that are not stored (``summarize``, ``timeline``) the way
+    ``annotate_pending`` does, on ``settings.workers`` processes and safe from poison pills:
+    the annotated ones in the order of ``articles``, and why each other one failed (by id)."""
+    Limits.of(settings)
+    collector = _Collector(len(articles), progress)
+    _annotate(articles, settings, collector)
+    done = [collector.docs[a.id] for a in articles if a.id in collector.docs]
+    return done, collector.failed
+
+
+def _annotate(articles: Sequence[Article], settings: Settings, sink: _Sink) -> None:
+    """Annotate ``articles`` in batches, in this process or on a pool (module docstring)."""
     from storyline.annotate.stages import annotate_guarded
 
-    saver = _Saver(store, len(pending), progress)
     size = settings.batch_size
-    batches = [pending[i : i + size] for i in range(0, len(pending), size)]
-    if settings.workers <= 1 or len(batches) == 1:
+    batches = [list(articles[i : i + size]) for i in range(0, len(articles), size)]
+    if settings.workers <= 1 or len(batches) <= 1:
         for batch in batches:
-            saver.save(annotate_guarded(batch, settings))
-        return saver.done
-    suspects = _pooled(deque(batches), settings, saver)
+            sink.save(annotate_guarded(batch, settings))
+        return
+    suspects = _pooled(deque(batches), settings, sink)
     if suspects:
-        _isolated(suspects, settings, saver)
-    return saver.done
+        _isolated(suspects, settings, sink)
 
 
 def _pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
@@ -109,7 +151,7 @@ def _pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
     )
 
 
-def _pooled(queue: deque[list[Article]], settings: Settings, saver: _Saver) -> list[Article]:
+def _pooled(queue: deque[list[Article]], settings: Settings, saver: _Sink) -> list[Article]:
     """Run the batches of ``queue`` on ``settings.workers`` processes, at most two batches
     per worker in flight. When a worker dies, the articles of every batch in flight are
     returned (one of them may have killed it) and the rest of ``queue`` runs on a new pool."""
@@ -137,7 +179,7 @@ def _pooled(queue: deque[list[Article]], settings: Settings, saver: _Saver) -> l
     return suspects
 
 
-def _isolated(articles: Sequence[Article], settings: Settings, saver: _Saver) -> None:
+def _isolated(articles: Sequence[Article], settings: Settings, saver: _Sink) -> None:
     """Annotate ``articles`` one at a time on one worker process; an article during which
     the worker dies is marked failed and the next one goes to a new worker."""
     from storyline.annotate.stages import annotate_guarded

@@ -149,7 +149,7 @@ def summarize(
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown format {fmt!r}; choose text or json")
     words = max_words if max_words is not None or max_bytes is not None else 120
-    sentences = api.summarize(paths, Settings().with_(workers=1), words, max_bytes, say_skipped)
+    sentences = api.summarize(paths, Settings(), words, max_bytes, say_skipped)
     if fmt == "json":
         rows = [{"text": s.text, "sources": s.sources,
                  "citations": [{"article": c.article, "sentence": c.sentence}
@@ -176,7 +176,7 @@ def timeline(
     """A topic timeline of PATHS taken as one topic: the key days, cited sentences for each."""
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown format {fmt!r}; choose text or json")
-    days = api.timeline(paths, Settings().with_(workers=1), dates, per_date, say_skipped)
+    days = api.timeline(paths, Settings(), dates, per_date, say_skipped)
     if fmt == "json":
         print(json.dumps([topic_date_v1(d) for d in days], ensure_ascii=False, indent=2))
         return
