@@ -125,14 +125,17 @@ def timeline(
     dates: int | None,
     per_date: int | None,
     on_skip: SkipHandler | None = None,
+    start: date | None = None,
+    end: date | None = None,
 ) -> list[TopicDate]:
     """The topic timeline of the articles under ``paths`` taken as one topic: the ``dates``
-    most important days (None: chosen from the data) with up to ``per_date`` cited
-    sentences each (None: setting ``timeline_per_date``), in date order. Bad input: as
-    ``summarize``."""
+    most important days from ``start`` to ``end`` (default: around the publication dates;
+    ``dates`` None: chosen from the data) with up to ``per_date`` cited sentences each
+    (None: setting ``timeline_per_date``), in date order. Bad input: as ``summarize``."""
     from storyline.pipeline import annotate_inputs
 
-    return topic_days(annotate_inputs(paths, settings, on_skip), settings, dates, per_date)
+    docs = annotate_inputs(paths, settings, on_skip)
+    return topic_days(docs, settings, dates, per_date, start=start, end=end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,3 +196,17 @@ def test_bad_files_are_skipped_and_said_and_nothing_read_is_an_error(
     assert nothing.exit_code == 4
     assert "no articles in" in nothing.stderr
     assert "1 skipped" in nothing.stderr and ".cont (3)" in nothing.stderr
+
+
+def test_start_and_end_bound_the_days(seeds_dir: Path) -> None:
+    runner = CliRunner()
+    args = ["timeline", str(seeds_dir), "--format", "json", "--dates", "5"]
+    bounded = runner.invoke(app, [*args, "--start", "2023-01-28", "--end", "2023-01-29"])
+    assert bounded.exit_code == 0, bounded.output
+    days = [d["date"] for d in json.loads(bounded.stdout)]
+    assert days and set(days) <= {"2023-01-28", "2023-01-29"}
+    everything = [d["date"] for d in json.loads(runner.invoke(app, args).stdout)]
+    assert set(everything) - set(days)  # the bounds left days out
+    backwards = runner.invoke(app, [*args, "--start", "2023-01-29", "--end", "2023-01-28"])
+    assert backwards.exit_code == 2 and "is after --end" in backwards.stderr
+    assert runner.invoke(app, [*args, "--start", "Jan 28"]).exit_code == 2

@@ -171,12 +171,19 @@ def timeline(
     per_date: Annotated[
         int | None, typer.Option("--per-date", help="Sentences per day (default: setting).")
     ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day YYYY-MM-DD (default: from the data).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="Last day YYYY-MM-DD (default: from the data).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """A topic timeline of PATHS taken as one topic: the key days, cited sentences for each."""
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown format {fmt!r}; choose text or json")
-    days = api.timeline(paths, Settings(), dates, per_date, say_skipped)
+    first, last = (parse_day(day) if day else None for day in (start, end))
+    days = api.timeline(paths, Settings(), dates, per_date, say_skipped, first, last)
     if fmt == "json":
         print(json.dumps([topic_date_v1(d) for d in days], ensure_ascii=False, indent=2))
         return

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from storyline.config import Settings
 from storyline.errors import ConfigError
@@ -34,18 +35,23 @@ def topic_days(
     dates: int | None,
     per_date: int | None,
     families: Sequence[frozenset[str]] | None = None,
+    start: date | None = None,
+    end: date | None = None,
 ) -> list[TopicDate]:
     """Wire families (``reused_families`` when not given), inferred dates for undated
-    articles, then the topic timeline (``synthesize.topic_timeline``)."""
+    articles, then the topic timeline (``synthesize.topic_timeline``) of the days from
+    ``start`` to ``end`` (default: around the publication dates)."""
     from storyline.synthesize.dates import apply_dates, infer_dates
     from storyline.synthesize.topic_timeline import topic_timeline
 
     if (dates is not None and dates < 0) or (per_date is not None and per_date < 0):
         raise ConfigError("--dates and --per-date must be 0 or more")
+    if start is not None and end is not None and start > end:
+        raise ConfigError(f"--start {start} is after --end {end}")
     groups = list(families) if families is not None else reused_families(docs, settings)
     docs = apply_dates(docs, infer_dates(docs, groups))
     k = settings.timeline_per_date if per_date is None else per_date
-    return topic_timeline(docs, groups, dates=dates, per_date=k,
+    return topic_timeline(docs, groups, dates=dates, per_date=k, start=start, end=end,
                           max_dates=settings.timeline_max_dates)  # fmt: skip
 
 
