@@ -1,12 +1,14 @@
 """Wire families: groups of articles that share most of their sentences.
 
 Needs the ``Reuse`` records of ``link.reuse``. Corroboration counts a family as one source:
-summaries, timelines and conflicts number sources by ``family_index``.
+summaries, timelines and conflicts number sources by ``family_index``. ``family_groups`` is
+the one grouping of articles by pairs that families, the story list and the story page use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from storyline.config import Settings
 from storyline.model import Reuse
@@ -36,7 +38,15 @@ def wire_families(
     Every id is in exactly one family (singletons included); families are listed in the
     order of their first member in ``article_ids``. Reuses naming unknown ids are ignored.
     """
-    parent = {article: article for article in article_ids}
+    links = [(r.a, r.b) for r in reuses
+             if family_link(r.score, len(r.shared_sentences), settings, r.verbatim)]  # fmt: skip
+    return [frozenset(group) for group in family_groups(article_ids, links)]
+
+
+def family_groups(article_ids: Sequence[str], links: Iterable[tuple[Any, Any]]) -> list[list[str]]:
+    """``article_ids`` grouped by ``links`` (pairs of ids; ids not listed are ignored): every
+    id is in exactly one group, groups keep the order of their first member."""
+    parent = {a: a for a in article_ids}
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -44,17 +54,15 @@ def wire_families(
             x = parent[x]
         return x
 
-    for reuse in reuses:
-        if not family_link(reuse.score, len(reuse.shared_sentences), settings, reuse.verbatim):
-            continue
-        if reuse.a in parent and reuse.b in parent:
-            ra, rb = root(reuse.a), root(reuse.b)
+    for a, b in links:
+        if a in parent and b in parent:
+            ra, rb = root(str(a)), root(str(b))
             if ra != rb:
                 parent[rb] = ra
     groups: dict[str, list[str]] = {}
     for article in article_ids:
         groups.setdefault(root(article), []).append(article)
-    return [frozenset(members) for members in groups.values()]
+    return list(groups.values())
 
 
 def family_index(article_ids: Iterable[str], families: Sequence[frozenset[str]]) -> dict[str, int]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.link.agencies import merge_by_agency
-from storyline.link.families import family_link
+from storyline.link.families import family_groups, family_link
 from storyline.schema import stored_families
 from storyline.store import Store
 
@@ -122,29 +122,16 @@ def story_families(
     stored without them: reuse pairs that pass ``reuse.family_link`` (their verbatim
     sentences were not stored either), near-duplicates with their originals, then articles
     credited to the same agency (when ``wire_agency_families``)."""
-    parent = {a: a for a in article_ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def join(a: str, b: str) -> None:
-        if a in parent and b in parent and root(a) != root(b):
-            parent[root(b)] = root(a)
-
-    for r in reuse:
-        shared = len(r.get("shared_sentences") or [])
-        if family_link(float(r.get("score") or 0), shared, settings, None):
-            join(str(r.get("a")), str(r.get("b")))
-    for article, original in duplicate_of.items():
-        if original:
-            join(original, article)
-    groups: dict[str, set[str]] = {}
-    for article in article_ids:
-        groups.setdefault(root(article), set()).add(article)
-    families = [frozenset(g) for g in groups.values()]
+    links = [
+        (r.get("a"), r.get("b"))
+        for r in reuse
+        if family_link(
+            float(r.get("score") or 0), len(r.get("shared_sentences") or []), settings, None
+        )
+    ]
+    links += [(original, article) for article, original in duplicate_of.items() if original]
+    groups = family_groups(article_ids, links)
+    families = [frozenset(g) for g in groups]
     if settings.wire_agency_families:
         originals = {a: frozenset(agencies.get(a, ())) for a in article_ids
                      if not duplicate_of.get(a)}  # fmt: skip

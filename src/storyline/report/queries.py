@@ -17,9 +17,10 @@ from datetime import date
 from typing import Any
 
 from storyline.config import Settings
+from storyline.link.families import family_groups
 from storyline.store import Store, fts_query
 from storyline.store.schema import OUTLET_NAME
-from storyline.store.story_list import family_groups, family_links
+from storyline.store.story_list import family_links
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,33 +22,12 @@ threshold. ``LinkState.save_story`` calls it; a story stored another way (the Sp
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from storyline.config import Settings
+from storyline.link.families import family_groups
 from storyline.schema import stored_families
-
-
-def family_groups(article_ids: Sequence[str], links: Iterable[tuple[Any, Any]]) -> list[list[str]]:
-    """``article_ids`` grouped by ``links`` (pairs of ids; ids not listed are ignored): every
-    id is in exactly one group, groups keep the order of their first member."""
-    parent = {a: a for a in article_ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in links:
-        if a in parent and b in parent:
-            ra, rb = root(str(a)), root(str(b))
-            if ra != rb:
-                parent[rb] = ra
-    groups: dict[str, list[str]] = {}
-    for article in article_ids:
-        groups.setdefault(root(article), []).append(article)
-    return list(groups.values())
 
 
 def family_links(
