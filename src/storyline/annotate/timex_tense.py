@@ -83,11 +83,45 @@ _CLAUSE = 60  # characters a clause boundary adds to a cue's distance
 _PASSIVE = re.compile(r"\b(?:be|been|being)\s+$", re.IGNORECASE)
 
 
+#: the first word of every ``_TENSE_CUES`` alternative, case-folded and cut at an apostrophe
+#: (won't, wouldn't); a cue starts only at one of these, at a word ending in "ed" or at "'ll"
+_FIRST_WORDS = frozenset(
+    "will won wouldn shall is are am has have scheduled set plans plan planned planning "
+    "going expected expects expect intends intend would upcoming tomorrow begins opens starts "
+    "ends closes expires resumes reopens convenes concludes meets travels visits arrives leaves "
+    "returns hosts plays debuts airs takes kicks wraps go was were had did said told ago last "
+    "earlier yesterday previous came went met began took gave made held left fell rose saw won "
+    "lost got led sent spoke brought bought sold thought found became paid struck ran wrote "
+    "spent built stood felt fought caught meant grew drew threw flew shot broke chose drove "
+    "knew sought".split()
+)
+_WORD_START = re.compile(r"\b\w+|'(?=ll)", re.IGNORECASE)
+
+
+def _cue_matches(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """``_TENSE_CUES.finditer(text, lo, hi)``, tried only where a cue can start (the whole
+    pattern at every word is the tagger's slowest step)."""
+    found: list[re.Match[str]] = []
+    last = lo
+    for word in _WORD_START.finditer(text, lo, hi):
+        start = word.start()
+        if start < last:
+            continue
+        token = word.group()
+        if token != "'" and not token.endswith("ed") and token.casefold() not in _FIRST_WORDS:
+            continue
+        cue = _TENSE_CUES.match(text, start, hi)
+        if cue is not None and cue.end() > start:
+            found.append(cue)
+            last = cue.end()
+    return found
+
+
 @lru_cache(maxsize=64)
 def _cues(text: str, lo: int, hi: int) -> tuple[tuple[int, int, str], ...]:
     """Tense cues of one sentence: (start, end, tense); participles after "be" are skipped."""
     cues = []
-    for cue in _TENSE_CUES.finditer(text, lo, hi):
+    for cue in _cue_matches(text, lo, hi):
         kind = cue.lastgroup or "past"
         if kind == "past" and _PASSIVE.search(text, max(lo, cue.start() - 7), cue.start()):
             continue
