@@ -137,6 +137,10 @@ def timex(
     out.print(table)
 
 
+def _sources(count: int) -> str:
+    return f"{count} source" if count == 1 else f"{count} sources"
+
+
 @app.command()
 @friendly
 def summarize(
@@ -158,7 +162,7 @@ def summarize(
         return
     for sentence in sentences:
         cited = ", ".join(f"{c.article}:{c.sentence}" for c in sentence.citations)
-        typer.echo(terminal.clean(f"{sentence.text} [{sentence.sources} sources: {cited}]"))
+        typer.echo(terminal.clean(f"{sentence.text} [{_sources(sentence.sources)}: {cited}]"))
 
 
 @app.command()
@@ -191,7 +195,7 @@ def timeline(
         typer.echo(day.date)
         for sentence in day.sentences:
             cited = ", ".join(f"{c.article}:{c.sentence}" for c in sentence.citations)
-            typer.echo(terminal.clean(f"  {sentence.text} [{sentence.sources} sources: {cited}]"))
+            typer.echo(terminal.clean(f"  {sentence.text} [{_sources(sentence.sources)}: {cited}]"))
 
 
 @app.command()
