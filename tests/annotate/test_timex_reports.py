@@ -44,10 +44,10 @@ def test_year_period_and_latest_period_take_the_quarter_of_the_report() -> None:
     assert found("The 1988 period was hard.")[0][2] == "1988"  # no quarter to take
 
 
-def test_recent_weeks_and_months_are_vague_durations() -> None:
+def test_recent_weeks_months_and_years_are_vague_durations() -> None:
     assert found("Prices fell in recent months.") == [("recent months", "DURATION", "PXM")]
     assert found("Talks stalled in recent weeks.") == [("recent weeks", "DURATION", "PXW")]
-    assert found("Kidnappings rose in recent years.") == [("recent years", "DATE", "PAST_REF")]
+    assert found("Kidnappings rose in recent years.") == [("recent years", "DURATION", "PXY")]
 
 
 def test_capitalised_words_are_not_past_tense_cues() -> None:

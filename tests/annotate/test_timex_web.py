@@ -219,3 +219,44 @@ def test_this_past_belongs_to_the_expression() -> None:
     assert value("Sales rose this past spring.", "this past spring", date(1989, 10, 30)) == (
         "1989-SP"
     )
+
+
+def test_vague_spans_up_to_and_from_now_are_durations() -> None:
+    text = "Prices rose in recent years and in recent days, and may fall in the coming weeks."
+    assert [(t.text, t.type, t.value) for t in tag(text, DCT)] == [
+        ("recent years", "DURATION", "PXY"),
+        ("recent days", "DURATION", "PXD"),
+        ("the coming weeks", "DURATION", "PXW"),
+    ]
+    assert value("It will matter in the next couple days.", "the next couple days") == "P2D"
+
+
+def test_this_weekend_in_the_past_tense_on_a_weekday_is_the_one_just_past() -> None:
+    monday = date(2016, 9, 19)
+    told = "The president told a rally this weekend that he would campaign."
+    assert value(told, "this weekend", monday) == "2016-W37-WE"
+    plans = "The president will hold a rally this weekend."
+    assert value(plans, "this weekend", monday) == "2016-W38-WE"
+    sunday = date(2016, 9, 18)  # on the weekend itself, it is the one under way
+    assert value(told, "this weekend", sunday) == "2016-W37-WE"
+    fronted = "By 9 a.m. Sunday, the Rev. Al Sharpton began taking calls."
+    assert value(fronted, "9 a.m. Sunday", monday) == "2016-09-18T09:00"
+    deadline = "Voters must register by Sunday, officials said."
+    assert value(deadline, "Sunday", date(2016, 9, 21)) == "2016-09-25"
+
+
+def test_election_day_a_day_of_last_year_and_what_is_not_a_time() -> None:
+    dct = date(2016, 9, 21)
+    assert value("She will be busy as Election Day grows near.", "Election Day", dct) == (
+        "2016-11-08"
+    )
+    assert value("Turnout on Election Day in 2012 was low.", "Election Day", date(2013, 3, 1)) == (
+        "2012-11-06"
+    )
+    said = "He recalled the journey that began on June 16th of last year."
+    assert value(said, "June 16th of last year", dct) == "2015-06-16"
+    assert values("Mexico retaliated against Christmas trees from Oregon.", dct) == []
+    assert values("It was the best result in the past nine elections.", dct) == []
+    assert value("Growth was less than forecast in July.", "July", date(2016, 10, 5)) == "2016-07"
+    # a forecast still to be made looks ahead
+    assert value("The agency will forecast growth in July.", "July", date(2016, 3, 5)) == "2016-07"

@@ -80,6 +80,13 @@ _AGE = re.compile(r"[\s-]+(?:old|older|younger|young)\b", re.IGNORECASE)
 _COUNTED = re.compile(r"\s+(?!(?:was|has|is|as)\b)[a-z]+s\b")
 
 
+#: "the past nine elections": a count after "the past"
+_COUNT = re.compile(
+    r"\s+(?:\d+|few|several|many|two|three|four|five|six|seven|eight|nine|ten|dozen)\b",
+    re.IGNORECASE,
+)
+
+
 def keep(name: str, match: re.Match[str], text: str) -> bool:
     """Context filters that patterns alone cannot express cheaply."""
     if name == "month" and match.group("mon") in ("May", "March") and not match.group("rel"):
@@ -107,6 +114,12 @@ def keep(name: str, match: re.Match[str], text: str) -> bool:
         and match.group("unit").lower() == "second"
     ):
         return False  # "a second time"
+    if (
+        name == "deictic"
+        and match.group("word").lower().endswith("past")
+        and _COUNT.match(text, match.end())
+    ):
+        return False  # "the past nine elections": things counted back, not the past
     if name == "deictic" and _USA.search(text, max(0, match.start() - 4), match.start()):
         return False  # the newspaper USA Today
     if name == "deictic" and _soon_signal(match, text):

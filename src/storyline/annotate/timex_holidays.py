@@ -34,6 +34,12 @@ def _thanksgiving(year: int) -> date:
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
+def _election_day(year: int) -> date:
+    """US Election Day: the Tuesday after the first Monday of November."""
+    second = date(year, 11, 2)
+    return second + timedelta(days=(1 - second.weekday()) % 7)
+
+
 def _easter(year: int) -> date:
     """Easter Sunday of ``year`` (the Gregorian computus)."""
     a, b, c = year % 19, year // 100, year % 100
@@ -77,5 +83,5 @@ MOVABLE: dict[str, tuple[Callable[[int], date], str]] = {
     "easter": (_easter, "D"), "easter sunday": (_easter, "D"),
     "easter monday": (lambda y: _easter(y) + timedelta(days=1), "D"),
     "good friday": (lambda y: _easter(y) - timedelta(days=2), "D"),
-    "easter week": (_easter, "W"),
+    "easter week": (_easter, "W"), "election day": (_election_day, "D"),
 }  # fmt: skip

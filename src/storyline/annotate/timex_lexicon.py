@@ -35,7 +35,9 @@ NUMBER_WORDS.update({w: float(20 + 10 * i) for i, w in enumerate(_TENS)})
 NUMBER_WORDS.update(
     {"a": 1.0, "an": 1.0, "one hundred": 100.0, "a hundred": 100.0, "hundred": 100.0}
 )
-NUMBER_WORDS.update({"a couple of": 2.0, "a couple": 2.0, "couple of": 2.0, "a dozen": 12.0})
+NUMBER_WORDS.update(
+    {"a couple of": 2.0, "a couple": 2.0, "couple of": 2.0, "couple": 2.0, "a dozen": 12.0}
+)
 NUMBER_WORDS.update({"half a": 0.5, "half an": 0.5, "a half": 0.5})
 VAGUE_NUMBERS = ("a few", "few", "several", "many", "some")
 NUMBER_WORDS.update({w: None for w in VAGUE_NUMBERS})
@@ -119,7 +121,7 @@ _WORD_GROUPS: tuple[tuple[tuple[str, ...], str], ...] = (
       "biweekly", "semiannually", "annually", "once", "twice", "times"), "set"),
     (("christmas", "thanksgiving", "independence", "halloween", "valentine", "easter", "good",
       "ash", "palm", "maundy", "holy", "pentecost", "memorial", "labor", "veterans", "king",
-      "presidents", "mother", "father", "patrick", "boxing", "bastille"), "holiday"),
+      "presidents", "mother", "father", "patrick", "boxing", "bastille", "election"), "holiday"),
 )  # fmt: skip
 #: lower-cased word -> the rules whose matches can contain it (rules run only around them)
 WORD_TRIGGERS: dict[str, set[str]] = {}

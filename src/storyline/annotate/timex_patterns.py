@@ -69,7 +69,12 @@ _FEASTS = (
     r"(?-i:Ash\s+Wednesday|Palm\s+Sunday|(?:Maundy|Holy)\s+Thursday|Holy\s+Saturday|Pentecost|"
     r"Memorial\s+Day|Labor\s+Day|Veterans\s+Day|Martin\s+Luther\s+King(?:\s+Jr\.?)?\s+Day|"
     r"Presidents'?\s+Day|Mother's\s+Day|Father's\s+Day|St\.?\s+Patrick's\s+Day|Boxing\s+Day|"
-    r"Bastille\s+Day)"
+    r"Bastille\s+Day|Election\s+Day)"
+)
+#: "Christmas trees", "Christmas cards": things, not the day
+_THINGS = (
+    r"(?!\s+(?:trees?|lights?|cards?|carols?|decorations?|ornaments?|gifts?|presents?|"
+    r"stockings?|songs?|music|movies?|specials?|lists?|sweaters?)\b)"
 )
 #: "this past weekend": "this" before "past" belongs to the expression
 THIS_PAST = r"(?:\bthis\s+(?=past\b))?"
@@ -125,7 +130,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("month_year", rf"{EDGE}\b(?P<mon>{MONTH})(?:\s+of)?\s?,?\s+(?P<y>{YEAR})\b(?![-,.]\d)"),
     _rule(
-        "month_rel_year", rf"\b(?P<mon>{MONTH_FULL})\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b"
+        "month_rel_year",
+        rf"\b(?P<mon>{MONTH_FULL})(?:\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?)?\s+(?:of\s+)?"
+        r"(?P<rel>this|last|next)\s+year\b",
     ),
     _rule(
         "spoken_year",
@@ -247,7 +254,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "holiday",
-        rf"\b(?P<hol>Christmas(?:\s+Day|\s+Eve)?|New\s+Year's(?:\s+Day|\s+Eve)|Thanksgiving(?:\s+Day)?|"
+        rf"\b(?P<hol>Christmas(?:\s+Day|\s+Eve|{_THINGS})|New\s+Year's(?:\s+Day|\s+Eve)|Thanksgiving(?:\s+Day)?|"
         rf"Independence\s+Day|Halloween|Valentine's\s+Day|(?-i:Easter)(?:\s+(?:Sunday|Monday|week))?|"
         rf"(?-i:Good)\s+Friday|{_FEASTS})(?:\s+(?P<y>{YEAR}))?\b",
     ),

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 from storyline.annotate.timex_calendar import (
+    PAST,
     PRESENT,
     Context,
     Resolved,
@@ -141,6 +142,9 @@ def _r_rel_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
         return None if step is None else dated(shift(ctx.dct, step, "D"), "D", ctx, mod)
     if rel == "latest" and gran == "Q":
         return dated(last_completed_quarter(ctx.dct), "Q", ctx, mod)
+    if rel == "this" and gran == "WE" and ctx.tense == PAST and ctx.dct.weekday() < 5:
+        # "Obama told a rally this weekend" on a Monday: the weekend just past
+        return dated(weekday_date(5, ctx.dct, None, -1), "WE", ctx, mod)
     if det and rel in ("past", "last") and gran == "W":
         # "over the past week": the seven days up to the DCT, named by the calendar week
         # holding most of them

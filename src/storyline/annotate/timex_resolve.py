@@ -272,8 +272,13 @@ def _r_month_rel_year(m: re.Match[str], ctx: Context) -> Resolved | None:
     if ctx.dct is None:
         return unresolved("DATE")
     step = {"last": -1, "next": 1}.get(m["rel"].lower(), 0)
-    d = date(ctx.dct.year + step, MONTHS[m["mon"].lower()], 1)
-    return dated(d, "M", ctx, None)
+    year, month = ctx.dct.year + step, MONTHS[m["mon"].lower()]
+    if m["d"]:  # "June 16th of last year"
+        try:
+            return dated(date(year, month, int(m["d"])), "D", ctx, None)
+        except ValueError:
+            return None
+    return dated(date(year, month, 1), "M", ctx, None)
 
 
 def _r_spoken_year(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -322,15 +327,15 @@ def _r_deictic(m: re.Match[str], ctx: Context) -> Resolved | None:
         return None  # "a trickle of cash that soon became a flood": no time of its own
     if word in _REF_WORDS:
         return Resolved("DATE", _REF_WORDS[word])
-    if word in ("recent weeks", "recent months"):  # TimeML: a vague duration up to now
-        return Resolved("DURATION", "PXW" if word.endswith("weeks") else "PXM")
-    if word.endswith(" ahead"):  # "in the weeks ahead": a vague duration from now
-        return Resolved("DURATION", duration_value(None, unit_code(word.split()[1]), False))
+    if word.startswith("recent ") or word.endswith(" ahead") or "coming " in word:
+        # TimeML: "in recent years", "the coming weeks", "the days ahead" are vague durations
+        unit = word.split()[-2 if word.endswith(" ahead") else -1]
+        return Resolved("DURATION", duration_value(None, unit_code(unit), False))
     if word.startswith("recent"):
         return Resolved("DATE", "PAST_REF")
     if word == "current":
         return Resolved("DATE", "PRESENT_REF")
-    if "future" in word or "coming" in word:
+    if "future" in word:
         return Resolved("DATE", "FUTURE_REF")
     if ctx.dct is None:
         return unresolved("DATE")

@@ -31,6 +31,7 @@ _TENSE_CUES = re.compile(
     r"met|began|took|gave|made|held|left|fell|rose|saw|won|lost|got|led|sent|spoke|brought|"
     r"bought|sold|thought|found|became|paid|struck|ran|wrote|spent|built|stood|felt|fought|"
     r"caught|meant|grew|drew|threw|flew|shot|broke|chose|drove|knew|sought|"
+    r"(?<!\bwill\s)(?<!\bto\s)forecast|"
     r"(?-i:(?<![A-Z])(?<!\ba\s)(?<!\ban\s)(?<!\bthe\s)[a-z]{2,}(?<!e)ed))\b|"
     r"\b(?P<pres>is|are|am|has|have)\b",
     re.IGNORECASE,
@@ -64,6 +65,9 @@ def tense_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[str | N
             distance += _CLAUSE  # "said on Sunday that it would": a cue in another clause
         if best is None or distance < best[0]:
             best = (distance, tense)
+    fronted = deadline_match is not None and not text[lo : deadline_match.start()].strip()
+    if deadline and fronted and best is not None and best[1] == PAST:
+        return PAST, 0  # "By 9 a.m. Sunday, Sharpton began taking calls": the clause's tense
     if deadline and not _PERFECT.search(text, lo, hi):
         return FUTURE, 0  # "until Tuesday", but "had filed reports by Wednesday" is past
     return (best[1], best[0]) if best else (None, 1 << 20)
@@ -93,7 +97,7 @@ _FIRST_WORDS = frozenset(
     "earlier yesterday previous came went met began took gave made held left fell rose saw won "
     "lost got led sent spoke brought bought sold thought found became paid struck ran wrote "
     "spent built stood felt fought caught meant grew drew threw flew shot broke chose drove "
-    "knew sought".split()
+    "knew sought forecast".split()
 )
 _WORD_START = re.compile(r"\b\w+|'(?=ll)", re.IGNORECASE)
 
