@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 
 #: rows of the set-by-term matrix multiplied at once
 _ROWS = 1024
@@ -42,12 +42,11 @@ def _keyed(term: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Matrices:
     binary: csr_matrix  # set x term, 1.0
-    weighted: csr_matrix  # set x term, weight
-    keyed_weighted: csr_matrix  # set x term, weight of variant-capable terms
-    keyed: csr_matrix  # set x term, 1.0 for variant-capable terms
-    group_weight: csr_matrix  # set x prefix group, weight of keyed terms in it
-    group_count: csr_matrix  # set x prefix group, number of keyed terms in it
-    groups: csr_matrix  # set x prefix group, 1.0 when present
+    term_weight: NDArray[np.float64]  # per term: its weight
+    term_keyed: NDArray[np.float64]  # per term: 1.0 when it can be a spelling variant
+    groups2: csr_matrix  # set x (prefix group, twice): 1.0 when present
+    group_sums: csr_matrix  # set x (group: weight of its keyed terms | group: their number)
+    halves: csr_matrix  # (2 x groups) x 2: sums each half of a group_sums row
     totals: NDArray[np.float64]  # total weight of each set
     sizes: NDArray[np.float64]  # terms in each set
 
@@ -57,45 +56,58 @@ def _matrices(sets: Sequence[frozenset[str]], weights: Mapping[str, float]) -> _
     prefix_groups: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
-    grp: list[int] = []
-    values: list[float] = []
-    keyed: list[bool] = []
+    grp: list[int] = []  # the term's prefix group, -1 when it cannot be a variant
     for row, terms in enumerate(sets):
         for term in sorted(terms):
             rows.append(row)
             cols.append(vocabulary.setdefault(term, len(vocabulary)))
-            values.append(weights.get(term, 1.0))
-            keyed.append(_keyed(term))
-            grp.append(prefix_groups.setdefault(term[:3], len(prefix_groups)) if keyed[-1] else 0)
+            grp.append(
+                prefix_groups.setdefault(term[:3], len(prefix_groups)) if _keyed(term) else -1
+            )
     n, v, g = len(sets), max(1, len(vocabulary)), max(1, len(prefix_groups))
-    w = np.array(values, dtype=np.float64)
-    k = np.array(keyed, dtype=np.float64)
+    term_weight = np.ones(v, dtype=np.float64)
+    term_keyed = np.zeros(v, dtype=np.float64)
+    for term, column in vocabulary.items():
+        term_weight[column] = weights.get(term, 1.0)
+        term_keyed[column] = 1.0 if _keyed(term) else 0.0
+    row_ids, col_ids, groups = (np.array(x, dtype=np.int64) for x in (rows, cols, grp))
+    keyed = groups >= 0
+    k_rows, k_groups, k_weights = row_ids[keyed], groups[keyed], term_weight[col_ids[keyed]]
 
-    def build(data: NDArray[np.float64], columns: list[int], width: int) -> csr_matrix:
-        matrix = csr_matrix((data, (rows, columns)), shape=(n, width), dtype=np.float64)
+    def build(
+        data: NDArray[np.float64], r: NDArray[np.int64], c: NDArray[np.int64], width: int
+    ) -> csr_matrix:
+        matrix = csr_matrix((data, (r, c)), shape=(n, width), dtype=np.float64)
         matrix.sum_duplicates()
         matrix.eliminate_zeros()
         return matrix
 
-    group_count = build(k, grp, g)
+    ones = np.ones(len(k_rows), dtype=np.float64)
+    present = build(ones, k_rows, k_groups, g)
+    present.data[:] = 1.0
     return _Matrices(
-        binary=build(np.ones(len(rows)), cols, v),
-        weighted=build(w, cols, v),
-        keyed_weighted=build(w * k, cols, v),
-        keyed=build(k, cols, v),
-        group_weight=build(w * k, grp, g),
-        group_count=group_count,
-        groups=csr_matrix((group_count > 0).astype(np.float64)),
+        binary=build(np.ones(len(rows)), row_ids, col_ids, v),
+        term_weight=term_weight,
+        term_keyed=term_keyed,
+        groups2=csr_matrix(hstack([present, present], format="csr")),
+        group_sums=build(
+            np.concatenate([k_weights, ones]),
+            np.concatenate([k_rows, k_rows]),
+            np.concatenate([k_groups, k_groups + g]),
+            2 * g,
+        ),
+        halves=csr_matrix(
+            (np.ones(2 * g), (np.arange(2 * g), np.repeat([0, 1], g))), shape=(2 * g, 2)
+        ),
         totals=np.array([sum(weights.get(t, 1.0) for t in s) for s in sets], dtype=np.float64),
         sizes=np.array([len(s) for s in sets], dtype=np.float64),
     )
 
 
-def _at(
-    left: csr_matrix, right: csr_matrix, r: NDArray[np.int64], c: NDArray[np.int64]
-) -> NDArray[np.float64]:
-    """``(left @ right.T)[r, c]`` for the given positions only."""
-    return np.asarray(left[r].multiply(right[c]).sum(axis=1), dtype=np.float64).ravel()
+def _variants(m: _Matrices, r: NDArray[np.int64], c: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Per pair, two columns: the weight and the number of the keyed terms of set ``r``
+    whose prefix group also occurs in set ``c``."""
+    return np.asarray((m.group_sums[r].multiply(m.groups2[c]) @ m.halves).toarray())
 
 
 def _bound(
@@ -125,11 +137,13 @@ def candidate_pairs(
         if r.size == 0:
             continue
         shared_count = counts.data[keep]
-        shared = _at(m.weighted, m.binary, r, c)
-        extra_r = _at(m.group_weight, m.groups, r, c) - _at(m.keyed_weighted, m.binary, r, c)
-        extra_c = _at(m.group_weight, m.groups, c, r) - _at(m.keyed_weighted, m.binary, c, r)
-        more_r = _at(m.group_count, m.groups, r, c) - _at(m.keyed, m.binary, r, c)
-        more_c = _at(m.group_count, m.groups, c, r) - _at(m.keyed, m.binary, c, r)
+        both = m.binary[r].multiply(m.binary[c])  # the terms each pair shares
+        shared = np.asarray(both @ m.term_weight).ravel()
+        shared_keyed_weight = np.asarray(both @ (m.term_weight * m.term_keyed)).ravel()
+        shared_keyed = np.asarray(both @ m.term_keyed).ravel()
+        of_r, of_c = _variants(m, r, c), _variants(m, c, r)
+        extra_r, extra_c = of_r[:, 0] - shared_keyed_weight, of_c[:, 0] - shared_keyed_weight
+        more_r, more_c = of_r[:, 1] - shared_keyed, of_c[:, 1] - shared_keyed
         w_r, w_c = m.totals[r], m.totals[c]
         m_r = np.minimum(w_r, shared + np.maximum(extra_r, 0.0))
         m_c = np.minimum(w_c, shared + np.maximum(extra_c, 0.0))
