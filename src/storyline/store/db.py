@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -66,7 +67,7 @@ class Connection:
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
             if not readonly:
-                self.db.execute("PRAGMA journal_mode = WAL")
+                self._use_wal()
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
             else:
@@ -77,6 +78,23 @@ class Connection:
             if isinstance(exc, StorylineError) or not isinstance(exc, sqlite3.Error | OSError):
                 raise
             raise self._explained(exc) from exc
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL (it stays so). The switch needs a moment when no other
+        connection holds a lock, and SQLite answers "locked" at once instead of waiting
+        through the busy timeout (many processes opening one new database meet this), so
+        it is tried again, with growing pauses, until the busy timeout has passed."""
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.005
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(2 * pause, 0.1)
 
     def _explained(self, exc: sqlite3.Error | OSError) -> StorylineError:
         found = failures.explain(exc, self.path, None, self.busy_timeout, writing=not self.readonly)
