@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix, hstack
 
 #: rows of the set-by-term matrix multiplied at once
-_ROWS = 1024
+_ROWS = 256
 
 
 @dataclass(frozen=True, slots=True)
