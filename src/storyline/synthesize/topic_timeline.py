@@ -48,7 +48,7 @@ from scipy.sparse import csr_matrix
 
 from storyline.link.families import family_index
 from storyline.model import AnnotatedArticle, Citation, SummarySentence, TopicDate
-from storyline.synthesize.candidates import article_candidates
+from storyline.synthesize.candidates import Candidate, article_candidates
 from storyline.synthesize.similarity import header_length, tfidf_matrix
 
 MIN_WORDS = 6
@@ -74,17 +74,11 @@ _EVENT_RELATIVE = re.compile(r"\b(?:after|before)\s*\Z", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
-    """A sentence that may enter the timeline, with the days it names itself."""
+class Unit(Candidate):
+    """A sentence that may enter the timeline (a summary candidate, ``position`` its rank
+    among its article's units), with the days it names itself."""
 
-    article: str
-    sentence: int
-    text: str
-    family: int
-    published: date | None
-    position: int  # 0-based rank among its article's units
-    days: frozenset[date]
-    dropped: str = ""  # a leading dateline or byline left out of ``text``
+    days: frozenset[date] = frozenset()
 
 
 def _day(value: str | None) -> date | None:
@@ -114,14 +108,14 @@ def units_of(annotated: AnnotatedArticle, family: int) -> list[Unit]:
             named.setdefault(timex.sentence, set()).add(day)
     return [
         Unit(
-            c.article,
-            c.sentence,
-            c.text,
-            c.family,
-            c.published,
-            c.position,
-            frozenset(named.get(c.sentence, ())),
-            c.dropped,
+            article=c.article,
+            sentence=c.sentence,
+            position=c.position,
+            text=c.text,
+            family=c.family,
+            published=c.published,
+            dropped=c.dropped,
+            days=frozenset(named.get(c.sentence, ())),
         )
         for c in article_candidates(annotated, family, MIN_WORDS)
     ]
