@@ -18,16 +18,14 @@ from storyline.annotate.timex import (
 )
 from storyline.model import Timex
 
+from .conftest import the_timex
+
 DCT = date(2023, 1, 31)
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def get(text: str, phrase: str, dct: date | None = DCT) -> Timex:
-    """The one expression whose text is ``phrase`` (fails listing what was found)."""
-    found = tag(text, dct)
-    hits = [t for t in found if t.text == phrase]
-    assert len(hits) == 1, [(t.text, t.value) for t in found]
-    return hits[0]
+    return the_timex(text, phrase, dct)
 
 
 def value(text: str, phrase: str, dct: date | None = DCT) -> str | None:

@@ -10,15 +10,13 @@ from datetime import date
 from storyline.annotate.timex import tag
 from storyline.model import Timex
 
+from .conftest import the_timex
+
 DCT = date(2013, 3, 14)
 
 
 def get(text: str, phrase: str, dct: date | None = DCT) -> Timex:
-    """The one expression whose text is ``phrase`` (fails listing what was found)."""
-    found = tag(text, dct)
-    hits = [t for t in found if t.text == phrase]
-    assert len(hits) == 1, [(t.text, t.value) for t in found]
-    return hits[0]
+    return the_timex(text, phrase, dct)
 
 
 def typed(text: str, phrase: str, dct: date | None = DCT) -> tuple[str, str | None]:

@@ -10,6 +10,8 @@ from datetime import date
 
 from storyline.annotate.timex import tag
 
+from .conftest import the_timex
+
 DCT = date(2013, 3, 22)
 
 
@@ -18,10 +20,7 @@ def values(text: str, dct: date | None = DCT) -> list[tuple[str, str | None]]:
 
 
 def value(text: str, phrase: str, dct: date | None = DCT) -> str | None:
-    hits = [t for t in tag(text, dct) if t.text == phrase]
-    assert len(hits) == 1, values(text, dct)
-    found: str | None = hits[0].value
-    return found
+    return the_timex(text, phrase, dct).value
 
 
 def test_a_sentence_opening_year_is_the_year_in_focus() -> None:

@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.ingest.conftest import IngestFolder
 
 from storyline.config import Settings
 from storyline.ingest.dates import date_in_path
+
+from .conftest import IngestFolder
 
 BODY = "Officials said the talks would continue next week in the capital, according to aides.\n"
 
