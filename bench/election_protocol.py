@@ -44,9 +44,10 @@ from storyline.annotate.nlp import segment_many
 from storyline.annotate.timex import find_timexes
 from storyline.annotate.version import ANNOTATION_VERSION
 from storyline.config import Settings
+from storyline.link.families import reused_families
 from storyline.model import AnnotatedArticle, Article
 from tls_metrics import Timeline
-from topic_protocol import Reference, families_of, in_range, score_table, storyline_timeline
+from topic_protocol import Reference, in_range, score_table, storyline_timeline
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear"
 REFERENCE = Path(__file__).resolve().parent / "data" / "election2016_timeline.tsv"
@@ -156,7 +157,7 @@ def run_election(root: Path, reference: Path, cache: Path) -> dict[str, dict[str
 
     def timed(docs: list[AnnotatedArticle], ref: Reference, settings: Settings) -> Timeline:
         started = time.perf_counter()
-        families = families_of(docs, settings)
+        families = reused_families(docs, settings)
         linked = time.perf_counter()
         found = storyline_timeline(docs, ref, settings, families)
         timings.update(link=linked - started, timeline=time.perf_counter() - linked)

@@ -64,8 +64,7 @@ from storyline.ingest import sgml
 from storyline.ingest.files import read_file
 from storyline.ingest.registry import SNIFF_BYTES
 from storyline.ingest.sgml import looks_like_sgml
-from storyline.link.families import wire_families
-from storyline.link.reuse import find_reuse
+from storyline.link.families import reused_families
 from storyline.model import AnnotatedArticle, Article
 from storyline.synthesize.similarity import strip_header, words
 from storyline.synthesize.summary import summarize
@@ -181,7 +180,7 @@ def cut(sentences: Sequence[str], limit: int) -> list[str]:
 
 def storyline(story: Sequence[AnnotatedArticle], settings: Settings, limit: int) -> list[str]:
     """``storyline summarize --max-words limit`` on the story's articles."""
-    families = wire_families([d.article.id for d in story], find_reuse(story, settings), settings)
+    families = reused_families(story, settings)
     return [s.text for s in summarize(story, families, max_words=limit)]
 
 

@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.config import Settings
-from storyline.link.families import wire_families
-from storyline.link.reuse import find_reuse
+from storyline.link.families import reused_families
 from storyline.model import AnnotatedArticle
 from storyline.synthesize.topic_timeline import topic_timeline, units_of
 from tls_metrics import METRICS, Timeline, scores
@@ -99,11 +98,6 @@ def pubcount(docs: list[AnnotatedArticle], ref: Reference) -> Timeline:
     return out
 
 
-def families_of(docs: list[AnnotatedArticle], settings: Settings) -> list[frozenset[str]]:
-    """The wire families of ``docs`` (the link stage's sentence reuse)."""
-    return wire_families([d.article.id for d in docs], find_reuse(docs, settings), settings)
-
-
 def storyline_timeline(
     docs: list[AnnotatedArticle],
     ref: Reference,
@@ -111,7 +105,7 @@ def storyline_timeline(
     families: list[frozenset[str]] | None = None,
 ) -> Timeline:
     if families is None:
-        families = families_of(docs, settings)
+        families = reused_families(docs, settings)
     found = topic_timeline(docs, families, dates=len(ref.days), per_date=ref.k,
                            start=min(ref.days), end=max(ref.days))  # fmt: skip
     return {date.fromisoformat(d.date): [s.text for s in d.sentences] for d in found}

@@ -237,11 +237,9 @@ def summarize_paths(
 ) -> list[SummarySentence]:
     """A cited summary of the articles under ``paths``, taken as one story (bad input:
     ``read_articles``)."""
-    from storyline.link.families import wire_families
-    from storyline.link.reuse import find_reuse
+    from storyline.link.families import reused_families
     from storyline.synthesize.summary import summarize
 
     docs = annotate_inputs(paths, settings, on_skip)
-    reuse = find_reuse(docs, settings)
-    families = wire_families([d.article.id for d in docs], reuse, settings)
+    families = reused_families(docs, settings)
     return summarize(docs, families, max_words=max_words, max_bytes=max_bytes)

@@ -8,8 +8,9 @@ import sqlite3
 from pathlib import Path
 
 from storyline.config import Settings
+from storyline.link.families import reused_families
 from storyline.model import AnnotatedArticle
-from storyline.report.topic import reused_families, stored_families, stored_timeline
+from storyline.report.topic import stored_families, stored_timeline
 from storyline.store import Store
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from storyline.config import Settings
-from storyline.model import Reuse
+from storyline.model import AnnotatedArticle, Reuse
 
 
 def family_link(score: float, shared: int, settings: Settings, verbatim: int | None) -> bool:
@@ -41,6 +41,14 @@ def wire_families(
     links = [(r.a, r.b) for r in reuses
              if family_link(r.score, len(r.shared_sentences), settings, r.verbatim)]  # fmt: skip
     return [frozenset(group) for group in family_groups(article_ids, links)]
+
+
+def reused_families(docs: Sequence[AnnotatedArticle], settings: Settings) -> list[frozenset[str]]:
+    """The wire families of ``docs`` from their sentence reuse (``link.reuse``: its cost grows
+    with the square of the number of similar sentences)."""
+    from storyline.link.reuse import find_reuse  # numpy and scipy: only when comparing
+
+    return wire_families([d.article.id for d in docs], find_reuse(docs, settings), settings)
 
 
 def family_groups(article_ids: Sequence[str], links: Iterable[tuple[Any, Any]]) -> list[list[str]]:

@@ -17,16 +17,9 @@ from datetime import date
 
 from storyline.config import Settings
 from storyline.errors import ConfigError
+from storyline.link.families import reused_families
 from storyline.model import AnnotatedArticle, TopicDate
 from storyline.store import Store
-
-
-def reused_families(docs: Sequence[AnnotatedArticle], settings: Settings) -> list[frozenset[str]]:
-    """The wire families of ``docs`` from their sentence reuse."""
-    from storyline.link.families import wire_families
-    from storyline.link.reuse import find_reuse
-
-    return wire_families([d.article.id for d in docs], find_reuse(docs, settings), settings)
 
 
 def topic_days(
